@@ -1,0 +1,126 @@
+"""The command line: `python -m microgpt train ...` and `python -m microgpt sample --load FILE`.
+
+Prints exactly the seed's lines. Any bad input is one line on stderr and exit code 2.
+"""
+
+import argparse
+import math
+import random
+import sys
+
+from .checkpoint import load_checkpoint, save_checkpoint
+from .data import load_docs, load_names
+from .engines import ENGINES, make_model
+from .model import GPTConfig, init_weights, num_parameters
+from .optim import Adam
+from .sample import samples
+from .tokenizer import Tokenizer
+from .train import train
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse would print the whole usage; one line is enough
+        raise UsageError(message)
+
+
+def positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def non_negative_int(text):
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
+def temperature(text):
+    value = float(text)
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text}")
+    return value
+
+
+def build_parser():
+    parser = Parser(prog="python -m microgpt", description="Train a tiny GPT on names and sample from it.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    tr = commands.add_parser("train", help="train a model (the seed's run by default)")
+    tr.add_argument("--data", help="text file, one document per line (default: the embedded names)")
+    tr.add_argument("--seed", type=int, default=42)
+    tr.add_argument("--steps", type=positive_int, default=1000)
+    tr.add_argument("--n-layer", type=positive_int, default=1)
+    tr.add_argument("--n-embd", type=positive_int, default=16)
+    tr.add_argument("--block-size", type=positive_int, default=16)
+    tr.add_argument("--n-head", type=positive_int, default=4)
+    tr.add_argument("--samples", type=non_negative_int, default=20)
+    tr.add_argument("--temperature", type=temperature, default=0.5)
+    tr.add_argument("--engine", choices=ENGINES, default="scalar")
+    tr.add_argument("--save", help="write a checkpoint here after training")
+    sa = commands.add_parser("sample", help="sample from a saved checkpoint")
+    sa.add_argument("--load", required=True, help="a checkpoint written by train --save")
+    sa.add_argument("--samples", type=non_negative_int, default=20)
+    sa.add_argument("--temperature", type=temperature, default=0.5)
+    sa.add_argument("--seed", type=int, default=42)
+    sa.add_argument("--engine", choices=ENGINES, default="scalar")
+    return parser
+
+
+def print_samples(model, tokenizer, rng, args):
+    print("--- inference (new, hallucinated names) ---")
+    for i, name in enumerate(samples(model, tokenizer, rng, args.samples, args.temperature)):
+        print(f"sample {i + 1:2d}: {name}")
+
+
+def run_train(args):
+    GPTConfig(2, args.n_layer, args.n_embd, args.block_size, args.n_head)  # refuse a bad shape before any work
+    rng = random.Random(args.seed)
+    docs = load_docs(args.data) if args.data else load_names()
+    rng.shuffle(docs)
+    print(f"num docs: {len(docs)}")
+    tokenizer = Tokenizer.from_docs(docs)
+    print(f"vocab size: {tokenizer.vocab_size}")
+    config = GPTConfig(tokenizer.vocab_size, args.n_layer, args.n_embd, args.block_size, args.n_head)
+    model = make_model(config, init_weights(config, rng), args.engine)
+    print(f"num params: {num_parameters(config)}")
+    optimizer = Adam(num_parameters(config), args.steps)
+    end = "\r" if sys.stdout.isatty() else "\n"  # one line per step in a log, one updating line in a terminal
+
+    def report(step, loss):
+        print(f"step {step + 1:4d} / {args.steps:4d} | loss {loss:.4f}", end=end, flush=end == "\r")
+
+    history = train(model, docs, tokenizer, args.steps, optimizer, report)
+    if end == "\r":
+        print()
+    if args.save:
+        meta = {"seed": args.seed, "data": args.data or "embedded names"}
+        save_checkpoint(args.save, config, tokenizer, model.weights(), optimizer, history, meta)
+    print_samples(model, tokenizer, rng, args)
+
+
+def run_sample(args):
+    checkpoint = load_checkpoint(args.load)
+    model = make_model(checkpoint.config, checkpoint.weights, args.engine)
+    print_samples(model, checkpoint.tokenizer, random.Random(args.seed), args)
+
+
+def main(argv=None):
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "train":
+            run_train(args)
+        else:
+            run_sample(args)
+    except (UsageError, ValueError, OSError) as e:
+        print(f"microgpt: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("microgpt: interrupted", file=sys.stderr)
+        return 130
+    return 0

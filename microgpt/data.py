@@ -1,0 +1,74 @@
+"""Documents: one per line of a UTF-8 text file. The default dataset ships inside the package."""
+
+import hashlib
+import os
+import urllib.request
+from importlib import resources
+
+EMBEDDED_NAMES = "names.txt"  # in microgpt/data/, made by scripts/build_embedded_names.py
+EMBEDDED_NAMES_SHA256 = "3b20b43df36ec7ee9c90f8ea2c6f1a5310ad2a8608b06f5208edbbf544f26c35"
+
+SEED_NAMES_URL = "https://raw.githubusercontent.com/karpathy/makemore/988aa59/names.txt"
+SEED_NAMES_SHA256 = "0a30b5557f192f32ab962680889aac5f6fda0f4cecf40a6d0b5694f58ea8cc4d"
+
+
+def parse_docs(text):
+    """One document per line, stripped; blank lines are dropped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def load_docs(path):
+    """The documents in the UTF-8 text file at `path`, one per non-blank line."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except FileNotFoundError:
+        raise ValueError(f"data file not found: {path}") from None
+    except IsADirectoryError:
+        raise ValueError(f"data path is a directory, not a file: {path}") from None
+    except OSError as e:
+        raise ValueError(f"cannot read data file {path}: {e.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"data file {path} is not UTF-8 text (bad byte at offset {e.start})") from None
+    docs = parse_docs(text)
+    if not docs:
+        raise ValueError(f"data file {path} has no documents: every line is blank")
+    return docs
+
+
+def embedded_names_path():
+    """Path of the names dataset that ships inside the package."""
+    return str(resources.files("microgpt") / "data" / EMBEDDED_NAMES)
+
+
+def load_names():
+    """The embedded dataset: ~30,000 US first names (SSA, births of 2017), most popular first."""
+    return load_docs(embedded_names_path())
+
+
+def sha256_of(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def download_seed_names(cache_dir=None):
+    """The seed's own names.txt (32,033 names), downloaded once on request and cached.
+
+    Opt-in only: nothing in the package calls this by itself. The file's sha256 is checked, so a
+    changed or damaged download is refused rather than silently trained on. Returns the path.
+    """
+    cache_dir = cache_dir or os.path.join(os.path.expanduser("~"), ".cache", "microgpt")
+    path = os.path.join(cache_dir, "seed_names.txt")
+    if os.path.exists(path) and sha256_of(path) == SEED_NAMES_SHA256:
+        return path
+    os.makedirs(cache_dir, exist_ok=True)
+    partial = path + ".part"
+    urllib.request.urlretrieve(SEED_NAMES_URL, partial)
+    digest = sha256_of(partial)
+    if digest != SEED_NAMES_SHA256:
+        os.remove(partial)
+        raise ValueError(f"downloaded names.txt has sha256 {digest}, expected {SEED_NAMES_SHA256}")
+    os.replace(partial, path)
+    return path

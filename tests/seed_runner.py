@@ -1,0 +1,67 @@
+"""Run the seed itself (../shared/seed/microgpt.py) as the specification to compare against.
+
+The seed is never copied into the project: it is read from ../shared at test time, its constants
+are substituted in a temporary folder, and its printed lines are returned.
+
+    python tests/seed_runner.py   # records tests/reference/seed42_embedded_1000steps.txt (~8 min)
+"""
+
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SHARED = pathlib.Path(os.environ.get("MICROGPT_SHARED", ROOT.parent / "shared"))
+SEED = SHARED / "seed" / "microgpt.py"
+SEED_NAMES = SHARED / "data" / "names.txt"
+EMBEDDED_REFERENCE = ROOT / "tests" / "reference" / "seed42_embedded_1000steps.txt"
+
+# the seed's line for each setting, as a pattern with one group for the value
+SETTINGS = {
+    "seed": r"^random\.seed\((\d+)\)",
+    "n_layer": r"^n_layer = (\d+)",
+    "n_embd": r"^n_embd = (\d+)",
+    "block_size": r"^block_size = (\d+)",
+    "n_head": r"^n_head = (\d+)",
+    "steps": r"^num_steps = (\d+)",
+    "temperature": r"^temperature = ([\d.]+)",
+    "samples": r"^for sample_idx in range\((\d+)\)",
+}
+
+
+def output_lines(text):
+    """Printed lines, whether they ended in '\\n' or (the seed's progress line) '\\r'."""
+    return [line for line in re.split(r"[\r\n]", text) if line]
+
+
+def seed_source(**settings):
+    source = SEED.read_text()
+    for name, value in settings.items():
+        pattern = re.compile(SETTINGS[name], re.MULTILINE)
+        match = pattern.search(source)
+        assert match and len(pattern.findall(source)) == 1, f"the seed has no single line for {name}"
+        start, end = match.span(1)
+        source = source[:start] + str(value) + source[end:]
+    return source
+
+
+def run_seed(data_path, timeout=3600, **settings):
+    """The seed's printed lines when trained on `data_path` with `settings` substituted."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = pathlib.Path(tmp)
+        (tmp / "input.txt").write_bytes(pathlib.Path(data_path).read_bytes())
+        (tmp / "seed.py").write_text(seed_source(**settings))
+        result = subprocess.run([sys.executable, "seed.py"], cwd=tmp, capture_output=True,
+                                text=True, timeout=timeout, check=True)
+    return output_lines(result.stdout)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    from microgpt.data import embedded_names_path
+    lines = run_seed(embedded_names_path(), seed=42)
+    EMBEDDED_REFERENCE.write_text("\n".join(lines) + "\n")
+    print(f"{len(lines)} lines -> {EMBEDDED_REFERENCE}")
