@@ -19,7 +19,7 @@ INSPECTOR_RANGE = (-3.0, 3.0)  # the sliders' range: exp() of a*b + c stays far 
 MISSING_DOT = "Graphviz's dot program is not installed"
 INSTALL_HINT = ("install it with `sudo apt-get install graphviz` (Debian/Ubuntu), "
                 "`conda install -c conda-forge graphviz` (conda) or `brew install graphviz` (macOS), "
-                "then restart the kernel")
+                "then run the cell again")
 
 
 def _number(x):
@@ -50,11 +50,11 @@ def to_dot(root, rankdir="LR", max_nodes=MAX_NODES):
     lines = ["digraph {", f"  graph [rankdir={rankdir}, ranksep=0.3, nodesep=0.25];",
              '  node [fontname="Helvetica", fontsize=11, height=0.3];']
     for node, i in number.items():
-        fields = ([_record_text(node.label)] if node.label else []) + [
-            f"data {_number(node.data)}", f"grad {_number(node.grad)}"]
-        record = " | ".join(fields)
-        if rankdir == "LR":
-            record = "{ " + record + " }"  # braces keep the fields side by side when the graph runs left to right
+        label = _record_text(node.label) + " | " if node.label else ""
+        numbers = f"data {_number(node.data)} | grad {_number(node.grad)}"
+        # Braces turn a record's direction: left to right, the three fields sit side by side; top to
+        # bottom, data sits above grad, which keeps a tall graph narrow.
+        record = "{ " + label + numbers + " }" if rankdir == "LR" else label + "{ " + numbers + " }"
         lines.append(f'  v{i} [shape=record, label="{record}"];')
         if node.op:
             op = node.op.replace("\\", "\\\\").replace('"', '\\"')
@@ -89,12 +89,12 @@ def draw_graph(root, rankdir="LR", max_nodes=MAX_NODES):
 
 
 def inspect_expression(a, b, c):
-    """The inspector's expression, L = sigmoid(a*b + c) built from exp, after `backward()`."""
+    """The inspector's expression after `backward()`: e = a*b, n = e + c, L = sigmoid(n) = 1 / (1 + exp(-n))."""
     a, b, c = Value(a, label="a"), Value(b, label="b"), Value(c, label="c")
     e = a * b
-    e.label = "e = a*b"
+    e.label = "e"
     n = e + c
-    n.label = "n = e + c"
+    n.label = "n"
     minus_n = -n
     minus_n.label = "-n"
     exp = minus_n.exp()
@@ -102,7 +102,7 @@ def inspect_expression(a, b, c):
     denominator = 1 + exp
     denominator.label = "1 + exp(-n)"
     loss = denominator ** -1
-    loss.label = "L = sigmoid(n)"
+    loss.label = "L"
     loss.backward()
     return loss
 
