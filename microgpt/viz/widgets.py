@@ -1,0 +1,86 @@
+"""ipywidgets playgrounds for the notebooks, each with the pure function behind it.
+
+The pure functions return HTML strings, so a notebook cell (and a test) can show or check exactly
+what the widget shows. The widgets carry stable CSS classes so a browser test can find them.
+"""
+
+import html
+
+import ipywidgets as widgets
+
+from .plots import token_labels
+
+MAX_SHOWN_TOKENS = 20  # longer input is cut, with a note (the model itself reads at most 16 tokens)
+
+CELL = "width:16px;height:16px;padding:0;border:1px solid #fff;"
+HEAD = "font-family:monospace;text-align:center;padding:0 2px;"
+
+
+def tokenize_view(tokenizer, text, max_tokens=MAX_SHOWN_TOKENS):
+    """HTML showing `text` as the model sees it: BOS, one token per character, BOS.
+
+    A table gives each token and its id; below it each token is a row of a one-hot grid over the
+    vocabulary. Characters outside the vocabulary give a message instead, never an exception.
+    """
+    unknown = [(i, ch) for i, ch in enumerate(text) if ch not in tokenizer.chars]
+    if unknown:
+        return _unknown_message(tokenizer, text, unknown)
+    ids = tokenizer.encode_doc(text)
+    names = ["BOS" if i == tokenizer.bos else tokenizer.chars[i] for i in ids]
+    note = ""
+    if len(ids) > max_tokens:
+        note = f"<p>Showing the first {max_tokens} of {len(ids)} tokens.</p>"
+        ids, names = ids[:max_tokens], names[:max_tokens]
+    if not text:
+        note += "<p>An empty name is just BOS, BOS: a start, then straight away the end.</p>"
+    return ('<div class="microgpt-tokens">'
+            + _token_table(names, ids) + note + _one_hot_grid(tokenizer, names, ids)
+            + "</div>")
+
+
+def _token_table(names, ids):
+    head = "".join(f'<td class="microgpt-token-char" style="{HEAD}">{html.escape(n)}</td>' for n in names)
+    body = "".join(f'<td class="microgpt-token-id" style="{HEAD}">{i}</td>' for i in ids)
+    return ('<table class="microgpt-token-table">'
+            f'<tr><th>token</th>{head}</tr><tr><th>id</th>{body}</tr></table>')
+
+
+def _one_hot_grid(tokenizer, names, ids):
+    """One row per token, one column per vocabulary entry; the token's own column is filled."""
+    columns = "".join(f'<th style="{HEAD}font-weight:normal">{html.escape(c)}</th>'
+                      for c in token_labels(tokenizer))
+    rows = []
+    for name, token_id in zip(names, ids):
+        cells = "".join(
+            f'<td style="{CELL}background:{"#1f77b4" if j == token_id else "#e8eef6"}"></td>'
+            for j in range(tokenizer.vocab_size))
+        rows.append(f'<tr><th class="microgpt-token-label" style="{HEAD}">{html.escape(name)}</th>{cells}</tr>')
+    return ("<p>Each token as a one-hot row: only the cell of its id is lit ('.' is BOS).</p>"
+            f'<table class="microgpt-one-hot" style="border-collapse:collapse"><tr><th></th>{columns}</tr>'
+            + "".join(rows) + "</table>")
+
+
+def _unknown_message(tokenizer, text, unknown, max_listed=5):
+    listed = ", ".join(f"{ch!r} (position {i})" for i, ch in unknown[:max_listed])
+    if len(unknown) > max_listed:
+        listed += f" and {len(unknown) - max_listed} more"
+    message = (f"Not in the vocabulary: {listed}. This tokenizer knows only the "
+               f"{len(tokenizer.chars)} characters {''.join(tokenizer.chars)!r} (and BOS).")
+    if len(text) <= MAX_SHOWN_TOKENS and all(ch in tokenizer.chars for ch in text.lower()):
+        message += f" The names are all lowercase: try {text.lower()!r}."
+    return f'<p class="microgpt-token-error" style="color:#b00020">{html.escape(message)}</p>'
+
+
+def tokenizer_playground(tokenizer, value="emma"):
+    """A text box and the live `tokenize_view` of what is typed in it (class microgpt-tokenizer-playground)."""
+    text = widgets.Text(value=value, description="name:", placeholder="type a name", continuous_update=True)
+    view = widgets.HTML(tokenize_view(tokenizer, value))
+    view.add_class("microgpt-tokenizer-view")
+
+    def update(change):
+        view.value = tokenize_view(tokenizer, change["new"])
+
+    text.observe(update, names="value")
+    box = widgets.VBox([text, view])
+    box.add_class("microgpt-tokenizer-playground")
+    return box
