@@ -1,0 +1,96 @@
+"""Fixtures for the browser tests: one private JupyterLab server and one headless Chromium per session."""
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from lab_server import LabServer
+from notebook_page import ARTIFACTS, open_and_run
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright's own browser download is not used
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ACTION_TIMEOUT = 60_000  # ms, for every Playwright wait that does not set its own
+expect.set_options(timeout=ACTION_TIMEOUT)
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    with LabServer(tmp_path_factory.mktemp("lab-root"), tmp_path_factory.mktemp("lab-state")) as server:
+        yield server
+
+
+@pytest.fixture
+def lab_without_dot(tmp_path):
+    """A second server, serving a copy of notebooks/, whose PATH holds only links to the venv's Python and
+    Jupyter: no Graphviz `dot`, as on a machine where it was never installed."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name in ("python", "python3", "jupyter", "jupyter-lab"):
+        (bin_dir / name).symlink_to(Path(sys.executable).parent / name)
+    assert shutil.which("dot", path=str(bin_dir)) is None
+    shutil.copytree(NOTEBOOKS, tmp_path / "root", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    (tmp_path / "state").mkdir()
+    with LabServer(tmp_path / "root", tmp_path / "state", env=dict(os.environ, PATH=str(bin_dir))) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/install_system_deps.sh`")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    item.failed = getattr(item, "failed", False) or report.failed  # read by `page` to keep a picture
+    return report
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser context per test; a failing test leaves a screenshot in test-artifacts/browser."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context.set_default_timeout(ACTION_TIMEOUT)
+    page = context.new_page()
+    try:
+        yield page
+        if getattr(request.node, "failed", False):
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=ARTIFACTS / ("FAILED-" + re.sub(r"[^\w.-]", "_", request.node.name) + ".png"))
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def notebooks(lab, request):
+    """This test's own copy of notebooks/, as a path relative to the server root; kernels stop after."""
+    name = re.sub(r"[^\w.-]", "_", request.node.name)
+    shutil.copytree(NOTEBOOKS, lab.root_dir / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    yield name
+    lab.shutdown_kernels()
+
+
+@pytest.fixture
+def run_notebook(lab, page, notebooks):
+    """run_notebook("NN_name.ipynb"): open this test's copy, run all cells, check for errors; a `Notebook`."""
+    return lambda name: open_and_run(page, lab, f"{notebooks}/{name}")

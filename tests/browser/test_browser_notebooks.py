@@ -1,0 +1,114 @@
+"""Each notebook runs from top to bottom in JupyterLab in Chromium without an error, and its widgets and
+graphs work as a reader would use them.
+
+A new notebook's test starts with `notebook = run_notebook("NN_name.ipynb")` (open a fresh copy, run all
+cells, fail on any traceback, stderr or widget error, save a screenshot), then checks what it draws.
+"""
+import math
+
+import pytest
+from playwright.sync_api import expect
+
+from microgpt import Tokenizer, load_names
+from notebook_page import open_and_run
+
+pytestmark = pytest.mark.browser
+
+
+def assert_graphs_drawn(notebook):
+    """Every cell committed with an SVG drawing shows one drawing of Value boxes with data and grad."""
+    cells = notebook.cells_with_output("image/svg+xml")
+    assert cells, "no cell shows a graph"
+    for cell in cells:
+        [drawing] = notebook.graphs(cell)
+        boxes = [node for node in drawing if any(label.startswith("data ") for label in node)]
+        assert boxes and all(any(label.startswith("grad ") for label in box) for box in boxes), drawing
+
+
+def press_right(notebook, slider):
+    """Move an ipywidgets slider one step right, as a keyboard user would."""
+    slider.locator(".noUi-handle").focus()
+    notebook.page.keyboard.press("ArrowRight")
+
+
+def test_00_welcome(run_notebook):
+    notebook = run_notebook("00_welcome.ipynb")
+    assert_graphs_drawn(notebook)
+    [drawing] = notebook.graphs(notebook.cells_with_output("image/svg+xml")[0])
+    assert ["d", "data 4", "grad 0"] in drawing  # d = a*b + c = 2*(-3) + 10, before any backward()
+    square = notebook.locator(".widget-hbox:has(.widget-slider)")
+    expect(square.locator(".widget-label", has_text="squared")).to_have_text("3 squared is 9")
+    press_right(notebook, square)
+    expect(square.locator(".widget-label", has_text="squared")).to_have_text("4 squared is 16")
+
+
+def test_00_welcome_without_dot(lab_without_dot, page):
+    notebook = open_and_run(page, lab_without_dot, "00_welcome.ipynb", "00_welcome-without-dot", same_outputs=False)
+    [cell] = notebook.cells_with_output("image/svg+xml")
+    expect(cell.locator(".jp-OutputArea-output")).to_contain_text("Graphviz's dot program is not installed")
+    assert notebook.graphs(cell) == []
+    notebook.screenshot("00_welcome-without-dot-graph", cell)
+
+
+def test_01_data_and_tokenizer(run_notebook):
+    notebook = run_notebook("01_data_and_tokenizer.ipynb")
+    tokenizer = Tokenizer.from_docs(load_names())
+    playground = notebook.locator(".microgpt-tokenizer-playground")
+    expect(playground.locator(".microgpt-token-char")).to_have_text(["BOS", "e", "m", "m", "a", "BOS"])
+
+    playground.locator("input").fill("")
+    playground.locator("input").press_sequentially("bob")
+    tokens = ["BOS", "b", "o", "b", "BOS"]
+    expect(playground.locator(".microgpt-token-char")).to_have_text(tokens)
+    expect(playground.locator(".microgpt-token-id")).to_have_text([str(i) for i in tokenizer.encode_doc("bob")])
+    expect(playground.locator(".microgpt-token-label")).to_have_text(tokens)  # the one-hot picture's rows
+    notebook.screenshot("01_data_and_tokenizer-playground", playground)
+
+    playground.locator("input").press_sequentially("X")  # not in the vocabulary: a message, no traceback
+    expect(playground.locator(".microgpt-token-error")).to_contain_text("'X' (position 3)")
+    assert notebook.problems() == []
+
+
+def test_02_counting_baseline(run_notebook):
+    notebook = run_notebook("02_counting_baseline.ipynb")
+    plots = notebook.cells_with_output("image/png")
+    assert len(plots) >= 2  # the bigram heatmap and the loss curves
+    for cell in plots:
+        expect(cell.locator(".jp-OutputArea-output img")).to_have_count(1)
+
+
+def inspector_labels(name, a, b, c):
+    """What the gradient inspector's box for input `name` should say: L = sigmoid(a*b + c)."""
+    s = 1 / (1 + math.exp(-(a * b + c)))
+    slope = s * (1 - s)
+    data, grad = {"a": (a, slope * b), "b": (b, slope * a), "c": (c, slope)}[name]
+    return [name, f"data {data + 0:.4g}", f"grad {grad + 0:.4g}"]
+
+
+def test_03_autograd(run_notebook):
+    notebook = run_notebook("03_autograd.ipynb")
+    assert_graphs_drawn(notebook)
+    inspector = notebook.locator(".widget-vbox:has(> .microgpt-grad-inspector)")
+    sliders = {name: inspector.locator(".widget-slider").filter(has=notebook.page.get_by_text(name, exact=True))
+               for name in "abc"}
+    readout = {name: slider.locator(".widget-readout") for name, slider in sliders.items()}
+    values = {name: float(r.inner_text().replace("−", "-")) for name, r in readout.items()}  # a typographic minus
+    graph = inspector.locator(".microgpt-grad-inspector")
+    before = notebook.graphs(graph)[0]
+    for name in "abc":
+        assert inspector_labels(name, **values) in before
+
+    press_right(notebook, sliders["a"])
+    values["a"] = round(values["a"] + 0.1, 10)
+    expect(readout["a"]).to_have_text(f"{values['a']:.2f}".replace("-", "−"))
+    notebook.wait_for_node(graph, inspector_labels("a", **values))
+    after = notebook.graphs(graph)[0]
+    for name in "abc":
+        assert inspector_labels(name, **values) in after
+    assert inspector_labels("b", **values) not in before  # dL/db = s(1-s)*a follows a
+    notebook.screenshot("03_autograd-inspector", graph)
+
+
+def test_04_building_blocks(run_notebook):
+    notebook = run_notebook("04_building_blocks.ipynb")
+    assert_graphs_drawn(notebook)
