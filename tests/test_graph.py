@@ -132,6 +132,7 @@ def test_draw_graph_renders_svg_when_dot_is_installed():
     drawing = draw_graph(worked_example())
     assert isinstance(drawing, graphviz.Source)
     assert drawing.source == to_dot(worked_example())
+    assert repr(drawing) == "<computation graph: 7 Values>"  # no memory address in a stored notebook
     svg = html.unescape(drawing._repr_mimebundle_()["image/svg+xml"])  # dot writes '-' as &#45;
     assert ">grad 6<" in svg and ">grad -4<" in svg
 

@@ -80,12 +80,19 @@ class DotMissing:
                 f"drawn: {hint}.</p><p>DOT source:</p><pre>{html.escape(self.source)}</pre></div>")
 
 
+class Drawing(graphviz.Source):
+    """A graphviz.Source whose text form has no memory address, so re-run notebooks store the same text."""
+
+    def __repr__(self):
+        return f"<computation graph: {self.source.count('shape=record')} Values>"
+
+
 def draw_graph(root, rankdir="LR", max_nodes=MAX_NODES):
     """The graph of `root` for Jupyter to display as SVG (a `graphviz.Source`), or a `DotMissing` message."""
     source = to_dot(root, rankdir, max_nodes)
     if shutil.which("dot") is None:
         return DotMissing(source)
-    return graphviz.Source(source)
+    return Drawing(source)
 
 
 def inspect_expression(a, b, c):
