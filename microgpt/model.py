@@ -5,11 +5,13 @@ of GeLU. The model reads one token at a time; keys and values of earlier positio
 cache, so attention looks back without recomputing them.
 """
 
+import numbers
 from dataclasses import asdict, dataclass
 
 from .autograd import Value
 
 INIT_STD = 0.08  # standard deviation of the Gaussian that initialises every weight
+RMSNORM_EPS = 1e-5  # added to the mean square before the inverse square root, as in the seed
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,28 @@ def check_weights(config, weights):
             raise ValueError(f"weight {name!r} should be {rows}x{cols}")
 
 
+def check_token(config, token_id):
+    """Raise ValueError unless `token_id` is a token of the vocabulary (every engine checks the same)."""
+    if not (isinstance(token_id, numbers.Integral) and 0 <= token_id < config.vocab_size):
+        raise ValueError(f"token id {token_id!r} is outside the vocabulary (0..{config.vocab_size - 1})")
+
+
+def check_position(config, pos_id, cached):
+    """Raise ValueError unless `pos_id` is in the context and follows the `cached` positions."""
+    if not 0 <= pos_id < config.block_size:
+        raise ValueError(f"position {pos_id} is beyond the context (block_size {config.block_size})")
+    if pos_id != cached:
+        raise ValueError(f"position {pos_id} does not follow the cache, which holds {cached} positions")
+
+
+def check_tokens(config, tokens):
+    """Raise ValueError unless `tokens` is a document a model can score: 2+ ids of the vocabulary."""
+    if len(tokens) < 2:
+        raise ValueError("a document needs at least 2 tokens (BOS and one more) to have a next-token loss")
+    for token_id in tokens:
+        check_token(config, token_id)
+
+
 # --- building blocks: each works on lists of Values (or of floats, for the forward pass alone) ---
 
 def linear(x, w):
@@ -91,7 +115,7 @@ def softmax(logits):
     return [e / total for e in exps]
 
 
-def rmsnorm(x, eps=1e-5):
+def rmsnorm(x, eps=RMSNORM_EPS):
     """Rescale `x` to unit root-mean-square (no learned gain, as in the seed)."""
     ms = sum(xi * xi for xi in x) / len(x)
     scale = (ms + eps) ** -0.5
@@ -140,12 +164,8 @@ class GPT:
         (Values) over positions 0..pos_id.
         """
         cfg, sd = self.config, self.state_dict
-        if not 0 <= token_id < cfg.vocab_size:
-            raise ValueError(f"token id {token_id} is outside the vocabulary (0..{cfg.vocab_size - 1})")
-        if not 0 <= pos_id < cfg.block_size:
-            raise ValueError(f"position {pos_id} is beyond the context (block_size {cfg.block_size})")
-        if pos_id != len(cache):
-            raise ValueError(f"position {pos_id} does not follow the cache, which holds {len(cache)} positions")
+        check_token(cfg, token_id)
+        check_position(cfg, pos_id, len(cache))
         x = [t + p for t, p in zip(sd["wte"][token_id], sd["wpe"][pos_id])]
         x = rmsnorm(x)  # not redundant: the residual stream below starts from here
         for li in range(cfg.n_layer):
@@ -182,8 +202,7 @@ class GPT:
 
     def loss(self, tokens):
         """Mean cross-entropy of predicting each next token of `tokens` (at most block_size of them)."""
-        if len(tokens) < 2:
-            raise ValueError("a document needs at least 2 tokens (BOS and one more) to have a next-token loss")
+        check_tokens(self.config, tokens)
         n = min(self.config.block_size, len(tokens) - 1)
         cache = self.new_cache()
         losses = []

@@ -5,6 +5,7 @@ class Adam:
     """Adam over a fixed list of parameters (anything with `.data` and `.grad`).
 
     `num_steps` sets the schedule: step t (from 0) uses learning_rate * (1 - t / num_steps).
+    The moments `m` and `v` are lists of floats (numpy arrays once the numpy engine has stepped).
     """
 
     def __init__(self, n_params, num_steps, learning_rate=0.01, beta1=0.85, beta2=0.99, eps=1e-8):
@@ -21,27 +22,41 @@ class Adam:
         return self.learning_rate * (1 - self.t / self.num_steps)
 
     def step(self, params):
-        """Update every parameter from its gradient, then reset the gradient to zero."""
-        if len(params) != len(self.m):
-            raise ValueError(f"this optimizer holds state for {len(self.m)} parameters, got {len(params)}")
+        """Update every parameter (anything with `.data` and `.grad`), then reset its gradient to zero."""
+        new_data = self.update([p.data for p in params], [p.grad for p in params])
+        for p, data in zip(params, new_data):
+            p.data, p.grad = data, 0
+
+    def update(self, data, grads):
+        """The parameters `data` (a flat list of floats) after one step against their gradients `grads`.
+
+        Engines that keep parameters in flat lists call this directly. The moments are updated in place.
+        """
+        lr_t, correction1, correction2 = self.advance(len(data))
+        b1, b2, eps = self.beta1, self.beta2, self.eps
+        m, v = self.m, self.v
+        m[:] = [b1 * mi + (1 - b1) * g for mi, g in zip(m, grads)]
+        v[:] = [b2 * vi + (1 - b2) * g ** 2 for vi, g in zip(v, grads)]
+        return [x - lr_t * (mi / correction1) / ((vi / correction2) ** 0.5 + eps) for x, mi, vi in zip(data, m, v)]
+
+    def advance(self, n_params):
+        """Count one step of `n_params` parameters; return its learning rate and the two bias corrections.
+
+        `update` uses it; so does an engine that applies the same formula its own way (on arrays).
+        """
+        if n_params != len(self.m):
+            raise ValueError(f"this optimizer holds state for {len(self.m)} parameters, got {n_params}")
         if self.t >= self.num_steps:
             raise ValueError(f"the schedule of {self.num_steps} steps is over")
-        b1, b2, lr_t = self.beta1, self.beta2, self.lr()
-        m, v = self.m, self.v
-        correction1, correction2 = 1 - b1 ** (self.t + 1), 1 - b2 ** (self.t + 1)
-        for i, p in enumerate(params):
-            m[i] = b1 * m[i] + (1 - b1) * p.grad
-            v[i] = b2 * v[i] + (1 - b2) * p.grad ** 2
-            m_hat = m[i] / correction1
-            v_hat = v[i] / correction2
-            p.data -= lr_t * m_hat / (v_hat ** 0.5 + self.eps)
-            p.grad = 0
+        lr_t = self.lr()
         self.t += 1
+        return lr_t, 1 - self.beta1 ** self.t, 1 - self.beta2 ** self.t
 
     def state(self):
         """What a checkpoint needs to resume: hyperparameters, step count and moments."""
         return {"num_steps": self.num_steps, "learning_rate": self.learning_rate, "beta1": self.beta1,
-                "beta2": self.beta2, "eps": self.eps, "t": self.t, "m": list(self.m), "v": list(self.v)}
+                "beta2": self.beta2, "eps": self.eps, "t": self.t,
+                "m": [float(x) for x in self.m], "v": [float(x) for x in self.v]}  # floats, even from arrays
 
     @classmethod
     def from_state(cls, state):

@@ -1,5 +1,6 @@
 """The training loop: one document per step, as in the seed."""
 
+from .model import num_parameters
 from .optim import Adam
 
 
@@ -16,7 +17,7 @@ def train(model, docs, tokenizer, num_steps, optimizer=None, on_step=None):
     if tokenizer.vocab_size != model.config.vocab_size:
         raise ValueError(f"the tokenizer has {tokenizer.vocab_size} tokens but the model expects "
                          f"{model.config.vocab_size}")
-    optimizer = optimizer or Adam(len(model.params), max(num_steps, 1))
+    optimizer = optimizer or Adam(num_parameters(model.config), max(num_steps, 1))
     history = []
     for step in range(num_steps):
         tokens = tokenizer.encode_doc(docs[step % len(docs)])

@@ -1,0 +1,193 @@
+"""The numpy engine: the seed's model on float64 arrays, with a hand-written backward pass.
+
+Training reads a whole document at once: every position's queries, keys and values come out of one
+matrix product, and a causal mask keeps each position from attending to later ones, which is what
+the seed's key-value cache does one position at a time. The backward pass is the chain rule written
+out layer by layer (no autograd library). Sampling runs the same code one position at a time.
+
+Arrays add in a different order than the seed (and matrix products may fuse multiply-adds), so the
+numbers agree with the scalar engine to ~1e-15 relative per step rather than bit for bit.
+The weights, their gradients and Adam's moments each live in one flat array, so an Adam step is a
+handful of array operations; the model's matrices are views into the flat arrays.
+"""
+
+import numpy as np
+
+from ..model import RMSNORM_EPS, KVCache, check_position, check_token, check_tokens, check_weights, parameter_shapes
+
+
+def rmsnorm(x):
+    """Each row of x scaled to unit root-mean-square; also returns the scales, for backward."""
+    scale = ((x * x).mean(axis=-1, keepdims=True) + RMSNORM_EPS) ** -0.5
+    return x * scale, scale
+
+
+def rmsnorm_backward(dy, x, scale):
+    """d(loss)/dx from d(loss)/d(x * scale): the scale depends on x too (d scale/d x_i = -scale**3 x_i / n)."""
+    return scale * dy - x * (scale ** 3 * (dy * x).mean(axis=-1, keepdims=True))
+
+
+def softmax(logits):
+    """Softmax along the last axis (the seed's: exp(l - max), then times the total ** -1)."""
+    exps = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return exps * exps.sum(axis=-1, keepdims=True) ** -1
+
+
+def matrix_views(flat, config):
+    """{name: 2-D view into `flat`} in the order of parameter_shapes."""
+    views, start = {}, 0
+    for name, (rows, cols) in parameter_shapes(config):
+        views[name] = flat[start:start + rows * cols].reshape(rows, cols)
+        start += rows * cols
+    return views
+
+
+def adam_update(optimizer, data, grad):
+    """One step of `optimizer` (a microgpt Adam) on the flat arrays `data` (in place) and `grad`.
+
+    The same formula as Adam.update, on arrays; the moments are kept in the optimizer as arrays.
+    """
+    lr_t, correction1, correction2 = optimizer.advance(data.size)
+    b1, b2 = optimizer.beta1, optimizer.beta2
+    m = optimizer.m = np.asarray(optimizer.m, dtype=np.float64)
+    v = optimizer.v = np.asarray(optimizer.v, dtype=np.float64)
+    m *= b1
+    m += (1 - b1) * grad
+    v *= b2
+    v += (1 - b2) * grad * grad
+    data -= lr_t * (m / correction1) / ((v / correction2) ** 0.5 + optimizer.eps)
+
+
+class NumpyGPT:
+    """The seed's model on numpy arrays: a document per call, not a number per object."""
+
+    engine = "numpy"
+
+    def __init__(self, config, weights):
+        check_weights(config, weights)
+        self.config = config
+        self.data = np.concatenate([np.asarray(weights[name], dtype=np.float64).ravel()
+                                    for name, _ in parameter_shapes(config)])
+        self.grad = np.zeros_like(self.data)
+        self.w = matrix_views(self.data, config)
+        self.g = matrix_views(self.grad, config)
+
+    def weights(self):
+        """The current weights as {name: rows of floats} (what checkpoints store)."""
+        return {name: matrix.tolist() for name, matrix in self.w.items()}
+
+    def new_cache(self):
+        return KVCache(self.config.n_layer)
+
+    def forward(self, token_id, pos_id, cache, attention=None):
+        """Logits (floats) for the token after `token_id` at `pos_id`; `attention` as in the scalar GPT."""
+        return self._next_logits(token_id, pos_id, cache, attention).tolist()
+
+    def _next_logits(self, token_id, pos_id, cache, attention=None):
+        check_token(self.config, token_id)
+        check_position(self.config, pos_id, len(cache))
+        return self._forward([token_id], pos_id, cache, attention)[0]
+
+    def _forward(self, tokens, start, cache, attention=None, saved=None):
+        """Logits of positions start.. of `tokens` (one row each), attending to what `cache` holds.
+
+        `saved`, if a list, receives what the backward pass needs, one dict per layer then one more.
+        """
+        cfg, w = self.config, self.w
+        n, hd = len(tokens), cfg.head_dim
+        x0 = w["wte"][tokens] + w["wpe"][start:start + n]
+        x, scale0 = rmsnorm(x0)
+        # position start+i may attend to cached positions 0..start+i: -inf hides the later ones
+        mask = np.triu(np.full((n, start + n), -np.inf), k=start + 1)
+        for li in range(cfg.n_layer):
+            layer = f"layer{li}."
+            x_in = x
+            xn, scale1 = rmsnorm(x_in)
+            q, k, v = (xn @ w[layer + name].T for name in ("attn_wq", "attn_wk", "attn_wv"))
+            cache.keys[li].extend(k)
+            cache.values[li].extend(v)
+            qh = q.reshape(n, cfg.n_head, hd).transpose(1, 0, 2)  # (head, position, head_dim)
+            kh = np.array(cache.keys[li]).reshape(-1, cfg.n_head, hd).transpose(1, 0, 2)
+            vh = np.array(cache.values[li]).reshape(-1, cfg.n_head, hd).transpose(1, 0, 2)
+            att = softmax(qh @ kh.transpose(0, 2, 1) * (hd ** 0.5) ** -1 + mask)
+            if attention is not None:
+                attention.append(att[:, -1].tolist())
+            heads = (att @ vh).transpose(1, 0, 2).reshape(n, cfg.n_embd)
+            x_mid = heads @ w[layer + "attn_wo"].T + x_in
+            xn2, scale2 = rmsnorm(x_mid)
+            hidden = xn2 @ w[layer + "mlp_fc1"].T
+            relu = np.maximum(hidden, 0.0)
+            x = relu @ w[layer + "mlp_fc2"].T + x_mid
+            if saved is not None:
+                saved.append(dict(x_in=x_in, xn=xn, scale1=scale1, qh=qh, kh=kh, vh=vh, att=att, heads=heads,
+                                  x_mid=x_mid, xn2=xn2, scale2=scale2, hidden=hidden, relu=relu))
+        if saved is not None:
+            saved.append(dict(x0=x0, scale0=scale0, x=x))
+        return x @ w["lm_head"].T
+
+    def _document(self, tokens):
+        """The inputs and targets the loss uses: at most block_size positions, like the seed."""
+        check_tokens(self.config, tokens)
+        n = min(self.config.block_size, len(tokens) - 1)
+        return np.array(tokens[:n]), np.array(tokens[1:n + 1])
+
+    def loss(self, tokens):
+        """Mean cross-entropy of predicting each next token of `tokens` (a float; no gradients)."""
+        inputs, targets = self._document(tokens)
+        probs = softmax(self._forward(inputs, 0, self.new_cache()))
+        return float(-np.log(probs[np.arange(len(targets)), targets]).sum() * (1 / len(targets)))
+
+    def loss_and_gradients(self, tokens):
+        """The loss of `tokens` and d(loss)/d(every weight), as {name: array} (views of self.grad)."""
+        cfg, w, g = self.config, self.w, self.g
+        inputs, targets = self._document(tokens)
+        n, hd = len(inputs), cfg.head_dim
+        saved = []
+        probs = softmax(self._forward(inputs, 0, self.new_cache(), saved=saved))
+        rows = np.arange(n)
+        loss = float(-np.log(probs[rows, targets]).sum() * (1 / n))
+        top = saved.pop()
+        d_logits = probs
+        d_logits[rows, targets] -= 1
+        d_logits *= 1 / n  # d(mean cross-entropy)/d(logits) = (softmax - one-hot) / n
+        np.matmul(d_logits.T, top["x"], out=g["lm_head"])
+        dx = d_logits @ w["lm_head"]
+        for li in reversed(range(cfg.n_layer)):
+            layer, s = f"layer{li}.", saved[li]
+            # MLP block: x = relu(rmsnorm(x_mid) @ fc1.T) @ fc2.T + x_mid
+            np.matmul(dx.T, s["relu"], out=g[layer + "mlp_fc2"])
+            d_hidden = (dx @ w[layer + "mlp_fc2"]) * (s["hidden"] > 0)
+            np.matmul(d_hidden.T, s["xn2"], out=g[layer + "mlp_fc1"])
+            dx = dx + rmsnorm_backward(d_hidden @ w[layer + "mlp_fc1"], s["x_mid"], s["scale2"])
+            # attention block: x_mid = heads @ wo.T + x_in
+            np.matmul(dx.T, s["heads"], out=g[layer + "attn_wo"])
+            d_heads = (dx @ w[layer + "attn_wo"]).reshape(n, cfg.n_head, hd).transpose(1, 0, 2)
+            att = s["att"]
+            d_att = d_heads @ s["vh"].transpose(0, 2, 1)
+            d_vh = att.transpose(0, 2, 1) @ d_heads
+            d_scores = att * (d_att - (d_att * att).sum(axis=-1, keepdims=True)) * (hd ** 0.5) ** -1
+            d_qh = d_scores @ s["kh"]
+            d_kh = d_scores.transpose(0, 2, 1) @ s["qh"]
+            d_xn = 0
+            for name, d in (("attn_wq", d_qh), ("attn_wk", d_kh), ("attn_wv", d_vh)):
+                d = d.transpose(1, 0, 2).reshape(n, cfg.n_embd)
+                np.matmul(d.T, s["xn"], out=g[layer + name])
+                d_xn = d_xn + d @ w[layer + name]
+            dx = dx + rmsnorm_backward(d_xn, s["x_in"], s["scale1"])
+        dx0 = rmsnorm_backward(dx, top["x0"], top["scale0"])
+        g["wpe"][:] = 0
+        g["wpe"][:n] = dx0
+        g["wte"][:] = 0
+        np.add.at(g["wte"], inputs, dx0)  # a token that occurs twice gets both gradients
+        return loss, self.g
+
+    def train_step(self, tokens, optimizer):
+        """One step of Adam on one document; returns its loss before the update."""
+        loss, _ = self.loss_and_gradients(tokens)
+        adam_update(optimizer, self.data, self.grad)
+        return loss
+
+    def next_token_probs(self, token_id, pos_id, cache, temperature):
+        """The distribution (floats) of the next token, sharpened (<1) or flattened (>1) by temperature."""
+        logits = self._next_logits(token_id, pos_id, cache)
+        return softmax(logits * temperature ** -1).tolist()  # the seed divides each logit by the temperature
