@@ -144,6 +144,16 @@ def test_no_cell_relies_on_a_trailing_semicolon(path):
 
 
 @everything
+def test_nbval_markers_are_spelled_as_nbval_reads_them(path):
+    """nbval obeys a marker only on a line of its own: '# NBVAL_IGNORE_OUTPUT: why' is silently ignored."""
+    markers = {"NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP", "NBVAL_RAISES_EXCEPTION", "NBVAL_CHECK_OUTPUT"}
+    for cell in code_cells(load(path)):
+        for line in source(cell).splitlines():
+            if "NBVAL_" in line:
+                assert line.strip().lstrip("#").strip() in markers, f"put the marker alone on its line: {line!r}"
+
+
+@everything
 def test_compared_outputs_hold_no_object_reprs(path):
     """A trailing `ax.plot(...)` or Digraph shows '<... at 0x...>': end such cells with plt.show()."""
     for cell in code_cells(load(path)):
