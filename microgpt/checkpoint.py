@@ -119,6 +119,8 @@ def _from_document(doc):
         n_params = sum(len(row) for matrix in weights.values() for row in matrix)
         if len(optimizer.m) != n_params:
             raise CheckpointError(f"optimizer state is for {len(optimizer.m)} parameters, the model has {n_params}")
+        if not all(map(_is_finite, optimizer.m + optimizer.v)):
+            raise CheckpointError("optimizer moments must all be finite numbers")
     history = doc.get("history")
     if history is not None and not (isinstance(history, list) and all(_is_finite(x) for x in history)):
         raise CheckpointError("history must be a list of finite numbers")

@@ -5,6 +5,7 @@ Prints exactly the seed's lines. Any bad input is one line on stderr and exit co
 
 import argparse
 import math
+import os
 import random
 import sys
 
@@ -48,6 +49,16 @@ def temperature(text):
     return value
 
 
+def checkpoint_path(text):
+    """Where `train --save` will write: checked before training, so a typo does not cost a run."""
+    folder = os.path.dirname(os.path.abspath(text))
+    if os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"{text} is a directory, not a file name")
+    if not os.path.isdir(folder):
+        raise argparse.ArgumentTypeError(f"the folder {folder} does not exist")
+    return text
+
+
 def build_parser():
     parser = Parser(prog="python -m microgpt", description="Train a tiny GPT on names and sample from it.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -62,7 +73,7 @@ def build_parser():
     tr.add_argument("--samples", type=non_negative_int, default=20)
     tr.add_argument("--temperature", type=temperature, default=0.5)
     tr.add_argument("--engine", choices=ENGINES, default="scalar")
-    tr.add_argument("--save", help="write a checkpoint here after training")
+    tr.add_argument("--save", type=checkpoint_path, help="write a checkpoint here after training")
     sa = commands.add_parser("sample", help="sample from a saved checkpoint")
     sa.add_argument("--load", required=True, help="a checkpoint written by train --save")
     sa.add_argument("--samples", type=non_negative_int, default=20)

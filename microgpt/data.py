@@ -1,6 +1,7 @@
 """Documents: one per line of a UTF-8 text file. The default dataset ships inside the package."""
 
 import hashlib
+import io
 import os
 import urllib.request
 from importlib import resources
@@ -13,8 +14,12 @@ SEED_NAMES_SHA256 = "0a30b5557f192f32ab962680889aac5f6fda0f4cecf40a6d0b5694f58ea
 
 
 def parse_docs(text):
-    """One document per line, stripped; blank lines are dropped."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    """One document per line, stripped; blank lines are dropped.
+
+    Lines end at \\n, \\r\\n or \\r, as when the seed reads a text file (str.splitlines would also
+    split at form feeds and Unicode line separators).
+    """
+    return [line.strip() for line in io.StringIO(text, newline=None) if line.strip()]
 
 
 def load_docs(path):
