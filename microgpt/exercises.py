@@ -4,30 +4,23 @@ Every checker prints one verdict line and returns True or False, so a notebook c
 verdict and a test can assert on it. Solutions live in notebooks/solutions/.
 """
 
+import functools
 import math
+import random
 
+from . import bigram
 from .autograd import Value
+from .checkpoint import load_shipped
+from .engines import make_model
 from .model import softmax
+from .sample import samples
+from .tokenizer import Tokenizer
 
 
 def verdict(ok, praise, hint):
     """Print the verdict of a check and return whether it passed."""
     print(f"✅ Correct! {praise}" if ok else f"❌ Not yet. Hint: {hint}")
     return ok
-
-
-# --- notebooks 00-02: welcome, data and tokenizer, counting baseline ---
-
-import functools
-import random
-
-from . import bigram
-from .checkpoint import load_shipped
-from .engines import make_model
-from .sample import samples
-from .tokenizer import Tokenizer
-
-LETTERS = [chr(c) for c in range(ord("a"), ord("z") + 1)]
 
 
 def _run(function, *args):
@@ -43,9 +36,22 @@ def _run(function, *args):
     return result, None
 
 
+def _close(a, b, tol=1e-9):
+    return isinstance(a, (int, float)) and math.isclose(a, b, rel_tol=tol, abs_tol=tol)
+
+
+def _all_close(xs, ys, tol=1e-9):
+    return len(xs) == len(ys) and all(_close(x, y, tol) for x, y in zip(xs, ys))
+
+
 def _close_lists(xs, ys):
-    """A list of numbers as long as `ys` and equal to it, element by element (see _all_close below)."""
+    """A list of numbers as long as `ys` and equal to it, element by element."""
     return isinstance(xs, list) and _all_close(xs, ys)
+
+
+# --- notebooks 00-02: welcome, data and tokenizer, counting baseline ---
+
+LETTERS = [chr(c) for c in range(ord("a"), ord("z") + 1)]
 
 
 def _sums_to_one(row):
@@ -202,14 +208,6 @@ def check_bigram_probs(bigram_probs):
 
 
 # --- notebooks 03-04: autograd, building blocks ---
-
-def _close(a, b, tol=1e-9):
-    return isinstance(a, (int, float)) and math.isclose(a, b, rel_tol=tol, abs_tol=tol)
-
-
-def _all_close(xs, ys, tol=1e-9):
-    return len(xs) == len(ys) and all(_close(x, y, tol) for x, y in zip(xs, ys))
-
 
 def check_central_difference(central_difference):
     """03, exercise 1: the slope from nudging x both ways, which is far more accurate than one way."""
