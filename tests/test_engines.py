@@ -17,7 +17,7 @@ import pytest
 import seed_runner
 
 from microgpt import (ENGINES, Adam, GPTConfig, Tokenizer, init_weights, load_checkpoint, make_model,
-                      num_parameters, samples, save_checkpoint, train, zero_grad)
+                      num_parameters, samples, save_checkpoint, shipped_checkpoint_path, train, zero_grad)
 from microgpt.engines import fast
 
 DOCS = ["anna", "bob", "carla", "dave", "eve", "fabian", "gloria", "hal", "annabellabobcarladave"]
@@ -235,20 +235,20 @@ def test_fused_linear_and_embedding_gradients_match_finite_differences():
     w = fast.Matrix([[rng.gauss(0, 1) for _ in range(5)] for _ in range(7)])
     x = random_vec(rng, 5)
     weights = [rng.gauss(0, 1) for _ in range(7)]
-    w.start_backward()
+    w.start_gradient()
     tape = []
     out = fast.linear(tape, x, w)
     out.grad = list(weights)
     for backward in reversed(tape):
         backward()
-    w.finish_backward()
+    w.finish_gradient()
     f = lambda: fast.dot(weights, fast.linear(None, x, w).data)  # noqa: E731
     assert finite_difference_error(f, [x.data] + w.rows, [x.grad] + w.grad) < 1e-6
 
     wte = fast.Matrix([[rng.gauss(0, 1) for _ in range(4)] for _ in range(3)])
     wpe = fast.Matrix([[rng.gauss(0, 1) for _ in range(4)] for _ in range(2)])
-    wte.start_backward()
-    wpe.start_backward()
+    wte.start_gradient()
+    wpe.start_gradient()
     tape, weights = [], [rng.gauss(0, 1) for _ in range(4)]
     out = fast.embed(tape, wte, 2, wpe, 1)
     out.grad = list(weights)
@@ -375,6 +375,16 @@ def test_importing_the_package_and_the_fast_engine_does_not_import_numpy():
             "print('numpy' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_the_cli_samples_the_same_names_from_a_checkpoint_with_every_engine(run_cli):
+    outputs = {}
+    for engine in ENGINES:
+        result = run_cli("sample", "--load", shipped_checkpoint_path(), "--seed", "3", "--engine", engine)
+        assert result.returncode == 0, result.stderr
+        outputs[engine] = result.stdout.splitlines()
+    assert len(outputs["scalar"]) == 21
+    assert outputs["fast"] == outputs["scalar"] and outputs["numpy"] == outputs["scalar"]
 
 
 # --- the seed's 1000-step runs, printed line for line by the CLI ---
