@@ -2,10 +2,12 @@
 import os
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
 from lab_server import LabServer
@@ -28,6 +30,9 @@ expect.set_options(timeout=ACTION_TIMEOUT)
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
+    # On a fresh machine the first matplotlib import builds a font cache and may say so on stderr, which
+    # would fail the first notebook that plots: build it here instead.
+    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=True)
     with LabServer(tmp_path_factory.mktemp("lab-root"), tmp_path_factory.mktemp("lab-state")) as server:
         yield server
 
@@ -61,22 +66,25 @@ def browser():
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
+    """A failing test leaves a picture of its page in test-artifacts/browser (before any teardown)."""
     report = yield
-    item.failed = getattr(item, "failed", False) or report.failed  # read by `page` to keep a picture
+    page = item.funcargs.get("page") if report.when == "call" and report.failed else None
+    if page is not None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        try:
+            page.screenshot(path=ARTIFACTS / ("FAILED-" + re.sub(r"[^\w.-]", "_", item.name) + ".png"))
+        except PlaywrightError:
+            pass  # a crashed page has nothing to show; the failure itself is reported as usual
     return report
 
 
 @pytest.fixture
-def page(browser, request):
-    """A fresh browser context per test; a failing test leaves a screenshot in test-artifacts/browser."""
+def page(browser):
+    """A fresh browser context (no cookies, no storage) per test."""
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     context.set_default_timeout(ACTION_TIMEOUT)
-    page = context.new_page()
     try:
-        yield page
-        if getattr(request.node, "failed", False):
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=ARTIFACTS / ("FAILED-" + re.sub(r"[^\w.-]", "_", request.node.name) + ".png"))
+        yield context.new_page()
     finally:
         context.close()
 

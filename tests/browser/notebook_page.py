@@ -74,8 +74,9 @@ PROBLEMS = """path => {
                 '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'))
             problems.push('stderr/traceback: ' + out.textContent.slice(0, 500));
     }
+    const outputs = [...panel.node.querySelectorAll('.jp-OutputArea-output')].map(o => o.textContent).join(' ');
     for (const text of ['Error displaying widget', 'model not found'])
-        if (panel.node.textContent.includes(text)) problems.push(`"${text}" is shown`);
+        if (outputs.includes(text)) problems.push(`"${text}" is shown`);
     return problems;
 }""" % PANEL
 
@@ -104,6 +105,7 @@ class Notebook:
         self.path = path
         panel_id = page.evaluate(f"path => ({PANEL})(path).id", path)
         self.node = page.locator(f"[id='{panel_id}']")
+        self.committed_kinds = self.output_kinds()  # before run_all replaces the outputs
 
     def locator(self, css):
         return self.node.locator(css)
@@ -113,7 +115,7 @@ class Notebook:
         return [set(kinds) for kinds in self.page.evaluate(OUTPUT_KINDS, self.path)]
 
     def cells_with_output(self, mime_type):
-        """The cells whose committed outputs (as opened, before `run_all`) include `mime_type`."""
+        """The cells whose committed outputs (as opened) include `mime_type`."""
         cells = self.locator(".jp-Notebook-cell")
         return [cells.nth(i) for i, kinds in enumerate(self.committed_kinds)
                 if any(mime_type in kind.split() for kind in kinds)]
@@ -128,7 +130,6 @@ class Notebook:
 
     def run_all(self):
         """Run every cell from a clean slate; raise at the first error output."""
-        self.committed_kinds = self.output_kinds()
         self.page.evaluate(RUN_ALL)
         state = self.page.wait_for_function(RUN_STATE, arg=self.path, timeout=RUN_TIMEOUT).json_value()
         assert "error" not in state, f"{self.path}: {state['error']}"

@@ -94,7 +94,8 @@ def test_03_autograd(run_notebook):
     readout = {name: slider.locator(".widget-readout") for name, slider in sliders.items()}
     values = {name: float(r.inner_text().replace("−", "-")) for name, r in readout.items()}  # a typographic minus
     graph = inspector.locator(".microgpt-grad-inspector")
-    before = notebook.graphs(graph)[0]
+    notebook.wait_for_node(graph, inspector_labels("a", **values))  # the Output widget has drawn its graph
+    [before] = notebook.graphs(graph)
     for name in "abc":
         assert inspector_labels(name, **values) in before
 
@@ -102,7 +103,7 @@ def test_03_autograd(run_notebook):
     values["a"] = round(values["a"] + 0.1, 10)
     expect(readout["a"]).to_have_text(f"{values['a']:.2f}".replace("-", "−"))
     notebook.wait_for_node(graph, inspector_labels("a", **values))
-    after = notebook.graphs(graph)[0]
+    [after] = notebook.graphs(graph)
     for name in "abc":
         assert inspector_labels(name, **values) in after
     assert inspector_labels("b", **values) not in before  # dL/db = s(1-s)*a follows a
