@@ -1,8 +1,9 @@
 """Each notebook runs from top to bottom in JupyterLab in Chromium without an error, and its widgets and
 graphs work as a reader would use them.
 
-A new notebook's test starts with `notebook = run_notebook("NN_name.ipynb")` (open a fresh copy, run all
-cells, fail on any traceback, stderr or widget error, save a screenshot), then checks what it draws.
+A new notebook's test starts with `notebook = run_notebook("NN_name.ipynb")`: open a fresh copy, run all
+cells, fail on any traceback, stderr or widget error or on a cell whose kinds of output differ from the
+committed ones, save a picture in test-artifacts/browser. Then it checks what its widgets and graphs do.
 """
 import math
 
