@@ -7,9 +7,10 @@
 Every contestant trains the seed's run (the embedded names, seed 42, the default config) in a fresh
 process, twice: for a few steps, then for more. The difference of the two times over the difference
 of steps is the time of one step, without Python's start-up, imports and data loading. Faster engines
-train more steps, so their time stands well above start-up noise. Peak memory is the longer process's
-maximum resident set size. numpy is held to one thread, like the seed. Other work on the machine makes
-the figures noisy. This prints figures only: speed is never a pass/fail test.
+train more steps, so their time stands well above start-up noise. Both wall-clock time and the
+process's CPU time (user + system) are shown; the ratio to the seed uses CPU time, which other work on
+the machine disturbs less. Peak memory is the longer process's maximum resident set size. numpy is
+held to one thread, like the seed. This prints figures only: speed is never a pass/fail test.
 """
 
 import argparse
@@ -36,8 +37,8 @@ ONE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", 
 
 
 def train_in_a_child(contestant, steps):
-    """(seconds, peak bytes) of one process training `steps` steps; called in a worker process, so
-    that the training process is the worker's only child and RUSAGE_CHILDREN is its peak alone."""
+    """(wall seconds, CPU seconds, peak bytes) of one process training `steps` steps; called in a worker
+    process, so that the training process is the worker's only child and RUSAGE_CHILDREN is its own."""
     start = time.perf_counter()
     if contestant == "seed":
         seed_runner.run_seed(embedded_names_path(), steps=steps, samples=0)
@@ -45,8 +46,9 @@ def train_in_a_child(contestant, steps):
         subprocess.run([sys.executable, "-m", "microgpt", "train", "--steps", str(steps), "--samples", "0",
                         "--engine", contestant], cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, peak if sys.platform == "darwin" else peak * 1024  # Linux reports kilobytes
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024  # Linux reports kilobytes
+    return seconds, usage.ru_utime + usage.ru_stime, peak
 
 
 def measure(contestant, steps):
@@ -57,15 +59,16 @@ def measure(contestant, steps):
 
 
 def seconds_per_step(contestant, steps, repeat):
-    """Best of `repeat` differenced timings, and the peak memory of the longer run."""
+    """Steps timed, the best of `repeat` differenced wall and CPU times per step, the peak memory."""
     long_steps = BASE_STEPS + steps * STEP_SCALE[contestant]
-    best, peak = float("inf"), 0
+    wall, cpu, peak = float("inf"), float("inf"), 0
     for _ in range(repeat):
-        short_time, _ = measure(contestant, BASE_STEPS)
-        long_time, long_peak = measure(contestant, long_steps)
-        best = min(best, (long_time - short_time) / (long_steps - BASE_STEPS))
+        short_wall, short_cpu, _ = measure(contestant, BASE_STEPS)
+        long_wall, long_cpu, long_peak = measure(contestant, long_steps)
+        wall = min(wall, (long_wall - short_wall) / (long_steps - BASE_STEPS))
+        cpu = min(cpu, (long_cpu - short_cpu) / (long_steps - BASE_STEPS))
         peak = max(peak, long_peak)
-    return long_steps - BASE_STEPS, best, peak
+    return long_steps - BASE_STEPS, wall, cpu, peak
 
 
 def main():
@@ -84,14 +87,15 @@ def main():
     else:
         print(f"the seed is not at {seed_runner.SEED} (set MICROGPT_SHARED): no ratios to it")
     print(f"training step on the embedded names, seed 42, default config; python {sys.version.split()[0]}")
-    print(f"{'contestant':<11}{'steps':>7}{'ms/step':>11}{'x seed':>9}{'peak MB':>10}")
-    seed_time = None
+    print(f"{'contestant':<11}{'steps':>7}{'wall ms/step':>14}{'cpu ms/step':>13}{'x seed (cpu)':>14}{'peak MB':>9}")
+    seed_cpu = None
     for contestant in contestants:
-        steps, per_step, peak = seconds_per_step(contestant, args.steps, args.repeat)
+        steps, wall, cpu, peak = seconds_per_step(contestant, args.steps, args.repeat)
         if contestant == "seed":
-            seed_time = per_step
-        ratio = f"{seed_time / per_step:.1f}" if seed_time else "-"
-        print(f"{contestant:<11}{steps:>7}{per_step * 1e3:>11.3f}{ratio:>9}{peak / 2**20:>10.1f}", flush=True)
+            seed_cpu = cpu
+        ratio = f"{seed_cpu / cpu:.1f}" if seed_cpu else "-"
+        print(f"{contestant:<11}{steps:>7}{wall * 1e3:>14.3f}{cpu * 1e3:>13.3f}{ratio:>14}{peak / 2**20:>9.1f}",
+              flush=True)
 
 
 if __name__ == "__main__":
