@@ -18,8 +18,9 @@ setup: $(STAMP) system-deps
 system-deps:
 	bash scripts/install_system_deps.sh
 
+# As root (a container, a CI machine) JupyterLab needs --allow-root.
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: setup
 	$(BIN)/python -m pytest
