@@ -4,38 +4,10 @@ import math
 
 import pytest
 
+from checker_verdicts import accepted, boom, hint, stub
 from microgpt import Value, softmax
 from microgpt.exercises import (HAND_X, HAND_Y, check_central_difference, check_cross_entropy,
                                 check_hand_gradients, check_layernorm, check_logit_grads, check_tanh)
-
-
-def verdict(capsys, checker, *answer):
-    """The checker's result and the one line it printed, which must agree."""
-    ok = checker(*answer)
-    line = capsys.readouterr().out.strip()
-    assert "\n" not in line
-    assert line.startswith("✅ Correct!" if ok else "❌ Not yet. Hint:")
-    return ok, line
-
-
-def accepted(capsys, checker, *answer):
-    ok, line = verdict(capsys, checker, *answer)
-    assert ok, line
-    return True
-
-
-def hint(capsys, checker, *answer):
-    ok, line = verdict(capsys, checker, *answer)
-    assert not ok, line
-    return line
-
-
-def stub(*args):
-    ...  # a learner's unfinished `def f(...): ...`
-
-
-def boom(*args):
-    raise KeyError("oops")
 
 
 @pytest.mark.parametrize("checker", [check_central_difference, check_tanh, check_cross_entropy,
