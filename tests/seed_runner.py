@@ -17,6 +17,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SHARED = pathlib.Path(os.environ.get("MICROGPT_SHARED", ROOT.parent / "shared"))
 SEED = SHARED / "seed" / "microgpt.py"
 SEED_NAMES = SHARED / "data" / "names.txt"
+SHARED_REFERENCE = SHARED / "reference" / "seed42_names_1000steps.txt"  # the seed's run on SEED_NAMES
 EMBEDDED_REFERENCE = ROOT / "tests" / "reference" / "seed42_embedded_1000steps.txt"
 
 # the seed's line for each setting, as a pattern with one group for the value
@@ -35,6 +36,13 @@ SETTINGS = {
 def output_lines(text):
     """Printed lines, whether they ended in '\\n' or (the seed's progress line) '\\r'."""
     return [line for line in re.split(r"[\r\n]", text) if line]
+
+
+def recorded_run(path):
+    """The lines of a recorded seed run (seed 42, 1000 steps, 20 samples), checked to be whole."""
+    lines = output_lines(pathlib.Path(path).read_text())
+    assert len(lines) == 3 + 1000 + 1 + 20, f"{path} is not a whole 1000-step run"
+    return lines
 
 
 def seed_source(**settings):

@@ -63,7 +63,7 @@ def test_train_uses_the_embedded_names_by_default(run_cli):
     assert result.returncode == 0, result.stderr
     assert_lines_match(result.stdout, expected_patterns(1, 1))
     # the first loss comes before any update, so it is the seed's first loss on the embedded names
-    reference = seed_runner.output_lines(seed_runner.EMBEDDED_REFERENCE.read_text())
+    reference = seed_runner.recorded_run(seed_runner.EMBEDDED_REFERENCE)
     lines = result.stdout.splitlines()
     assert lines[:3] == reference[:3] == ["num docs: 29910", "vocab size: 27", "num params: 4192"]
     assert lines[3] == reference[3].replace("/ 1000", "/    1")

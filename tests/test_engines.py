@@ -1,5 +1,6 @@
 """The three engines compute the same model: every engine against every other, the fused operations
-against finite differences, bad input refused everywhere, and the seed's 1000-step runs through the CLI.
+against finite differences, and bad input refused everywhere. (The seed's 1000-step runs by every
+engine are in test_parity.py and test_shipped_checkpoint.py.)
 
 What the engines achieve (and these tests hold them to):
 - fast vs scalar: the forward pass does the same float operations in the same order, so losses,
@@ -14,7 +15,6 @@ import subprocess
 import sys
 
 import pytest
-import seed_runner
 
 from microgpt import (ENGINES, Adam, GPTConfig, Tokenizer, init_weights, load_checkpoint, make_model,
                       num_parameters, samples, save_checkpoint, shipped_checkpoint_path, train, zero_grad)
@@ -385,32 +385,3 @@ def test_the_cli_samples_the_same_names_from_a_checkpoint_with_every_engine(run_
         outputs[engine] = result.stdout.splitlines()
     assert len(outputs["scalar"]) == 21
     assert outputs["fast"] == outputs["scalar"] and outputs["numpy"] == outputs["scalar"]
-
-
-# --- the seed's 1000-step runs, printed line for line by the CLI ---
-
-SHARED_REFERENCE = seed_runner.SHARED / "reference" / "seed42_names_1000steps.txt"
-needs_shared = pytest.mark.skipif(not (SHARED_REFERENCE.exists() and seed_runner.SEED_NAMES.exists()),
-                                  reason=f"the seed's names and reference run are not in {seed_runner.SHARED} "
-                                         "(set MICROGPT_SHARED to where they are)")
-
-
-@needs_shared
-@pytest.mark.slow
-@pytest.mark.parametrize("engine", ["fast", "numpy"])
-def test_the_cli_prints_the_seed_run_on_its_names(engine, run_cli):
-    result = run_cli("train", "--data", seed_runner.SEED_NAMES, "--engine", engine)
-    assert result.returncode == 0, result.stderr
-    reference = seed_runner.output_lines(SHARED_REFERENCE.read_text())
-    assert len(reference) == 3 + 1000 + 1 + 20
-    assert seed_runner.output_lines(result.stdout) == reference
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("engine", ["fast", "numpy"])
-def test_the_cli_prints_the_seed_run_on_the_embedded_names(engine, run_cli):
-    result = run_cli("train", "--engine", engine)
-    assert result.returncode == 0, result.stderr
-    reference = seed_runner.output_lines(seed_runner.EMBEDDED_REFERENCE.read_text())
-    assert len(reference) == 3 + 1000 + 1 + 20
-    assert seed_runner.output_lines(result.stdout) == reference

@@ -1,8 +1,8 @@
 """The core promise: the package prints what the seed prints, line for line.
 
-Against the seed's recorded run on its names (1000 steps), against the seed itself run with other
-seeds and sizes (tests/seed_runner.py), and against the seed's run on the embedded names recorded in
-tests/reference/ (so machines without ../shared check parity too).
+Against the seed's recorded run on its names (1000 steps, by every engine), against the seed itself
+run with other seeds and sizes (tests/seed_runner.py), and against the seed's run on the embedded
+names recorded in tests/reference/ (so machines without ../shared check parity too).
 """
 
 import random
@@ -10,8 +10,8 @@ import random
 import pytest
 import seed_runner
 
-from microgpt import (GPT, Adam, Tokenizer, init_weights, load_names, load_shipped, num_parameters, samples,
-                      train)
+from microgpt import (ENGINES, GPT, Adam, Tokenizer, init_weights, load_names, load_shipped, num_parameters,
+                      samples, train)
 from microgpt.model import GPTConfig
 
 needs_seed = pytest.mark.skipif(not seed_runner.SEED.exists(),
@@ -22,9 +22,9 @@ FLAGS = {"seed": "--seed", "n_layer": "--n-layer", "n_embd": "--n-embd", "block_
          "n_head": "--n-head", "steps": "--steps", "temperature": "--temperature", "samples": "--samples"}
 
 
-def package_lines(run_cli, data_path, **settings):
-    """What `python -m microgpt train` prints with the same settings as seed_runner.run_seed."""
-    args = ["train", "--data", data_path]
+def package_lines(run_cli, data_path, engine="scalar", **settings):
+    """What `python -m microgpt train --engine ENGINE` prints with the same settings as seed_runner.run_seed."""
+    args = ["train", "--data", data_path, "--engine", engine]
     for name, value in settings.items():
         args += [FLAGS[name], value]
     result = run_cli(*args, timeout=3600)
@@ -34,10 +34,10 @@ def package_lines(run_cli, data_path, **settings):
 
 @needs_seed
 @pytest.mark.slow
-def test_seed42_on_the_seed_names_prints_every_reference_line(run_cli):
-    reference = seed_runner.output_lines((seed_runner.SHARED / "reference" / "seed42_names_1000steps.txt").read_text())
-    assert len(reference) == 3 + 1000 + 1 + 20
-    assert package_lines(run_cli, seed_runner.SEED_NAMES) == reference
+@pytest.mark.parametrize("engine", ENGINES)
+def test_seed42_on_the_seed_names_prints_every_reference_line(run_cli, engine):
+    reference = seed_runner.recorded_run(seed_runner.SHARED_REFERENCE)
+    assert package_lines(run_cli, seed_runner.SEED_NAMES, engine) == reference
 
 
 # A messy little dataset: CRLF and CR line ends, blank and indented lines, capitals, digits, a form
@@ -88,9 +88,7 @@ EMBEDDED_PREFIX = 30  # steps of the 1000-step schedule retrained here; the fast
 def embedded_reference():
     path = seed_runner.EMBEDDED_REFERENCE
     assert path.exists(), f"{path} is missing: record it with `python tests/seed_runner.py`"
-    lines = seed_runner.output_lines(path.read_text())
-    assert len(lines) == 3 + 1000 + 1 + 20
-    return lines
+    return seed_runner.recorded_run(path)
 
 
 def seed_start(seed=42):

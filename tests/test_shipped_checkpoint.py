@@ -37,7 +37,7 @@ def test_the_engine_retrains_the_shipped_checkpoint(engine, shipped, tmp_path, c
     assert main(["train", "--seed", "42", "--steps", "1000", "--samples", "20",
                  "--engine", engine, "--save", str(path)]) == 0
     printed = seed_runner.output_lines(capsys.readouterr().out)
-    assert printed == seed_runner.output_lines(seed_runner.EMBEDDED_REFERENCE.read_text())
+    assert printed == seed_runner.recorded_run(seed_runner.EMBEDDED_REFERENCE)
 
     retrained = load_checkpoint(path)
     assert retrained.config == shipped.config
