@@ -20,6 +20,10 @@ SEED_NAMES = SHARED / "data" / "names.txt"
 SHARED_REFERENCE = SHARED / "reference" / "seed42_names_1000steps.txt"  # the seed's run on SEED_NAMES
 EMBEDDED_REFERENCE = ROOT / "tests" / "reference" / "seed42_embedded_1000steps.txt"
 
+# tests that need ../shared skip without it, saying so (EMBEDDED_REFERENCE still checks parity then)
+SHARED_FOUND = all(path.exists() for path in (SEED, SEED_NAMES, SHARED_REFERENCE))
+SHARED_MISSING = f"the seed, its names.txt or its recorded run is not in {SHARED} (set MICROGPT_SHARED)"
+
 # the seed's line for each setting, as a pattern with one group for the value
 SETTINGS = {
     "seed": r"^random\.seed\((\d+)\)",

@@ -114,7 +114,7 @@ def test_a_damaged_cached_file_is_downloaded_again(tmp_path, monkeypatch):
     assert len(fake.calls) == 1 and open(path, "rb").read() == content
 
 
-@pytest.mark.skipif(not seed_runner.SEED.exists(), reason=f"the seed is not at {seed_runner.SEED}")
+@pytest.mark.skipif(not seed_runner.SHARED_FOUND, reason=seed_runner.SHARED_MISSING)
 def test_download_url_and_sha256_are_the_seed_dataset():
     assert f"names_url = '{data.SEED_NAMES_URL}'" in seed_runner.SEED.read_text()
     assert data.sha256_of(seed_runner.SEED_NAMES) == data.SEED_NAMES_SHA256

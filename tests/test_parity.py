@@ -14,9 +14,7 @@ from microgpt import (ENGINES, GPT, Adam, Tokenizer, init_weights, load_names, l
                       samples, train)
 from microgpt.model import GPTConfig
 
-needs_seed = pytest.mark.skipif(not seed_runner.SEED.exists(),
-                                reason=f"the seed and its data are not at {seed_runner.SHARED} "
-                                       "(set MICROGPT_SHARED to where they are)")
+needs_seed = pytest.mark.skipif(not seed_runner.SHARED_FOUND, reason=seed_runner.SHARED_MISSING)
 
 FLAGS = {"seed": "--seed", "n_layer": "--n-layer", "n_embd": "--n-embd", "block_size": "--block-size",
          "n_head": "--n-head", "steps": "--steps", "temperature": "--temperature", "samples": "--samples"}

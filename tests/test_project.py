@@ -78,7 +78,7 @@ def test_no_file_is_the_seed_or_its_names_txt():
         assert digest not in forbidden, f"{path} is {forbidden[digest]}"
 
 
-needs_seed = pytest.mark.skipif(not seed_runner.SEED.exists(), reason=f"the seed is not at {seed_runner.SEED}")
+needs_seed = pytest.mark.skipif(not seed_runner.SHARED_FOUND, reason=seed_runner.SHARED_MISSING)
 
 
 @needs_seed
