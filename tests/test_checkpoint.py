@@ -1,5 +1,5 @@
-"""Checkpoints: exact round trips, atomic writes, resuming, and a clear CheckpointError for every
-kind of bad file."""
+"""Checkpoints: exact round trips, atomic writes, and a clear CheckpointError for every kind of bad
+file. (Resuming training from a checkpoint, in every engine, is in test_engines.py.)"""
 
 import json
 import os
@@ -46,23 +46,6 @@ def test_optimizer_and_history_are_optional(tmp_path, tiny_model, tiny_config, t
     checkpoint = load_checkpoint(path)
     assert checkpoint.optimizer is None and checkpoint.history is None and checkpoint.meta == {}
     assert checkpoint.weights == tiny_model.weights()
-
-
-def test_resuming_from_a_checkpoint_continues_exactly(tmp_path, tiny_config, tiny_docs, tiny_tokenizer):
-    weights = init_weights(tiny_config, random.Random(4))
-    straight = GPT(tiny_config, weights)
-    five = train(straight, tiny_docs, tiny_tokenizer, 5)
-
-    first = GPT(tiny_config, weights)
-    optimizer = Adam(len(first.params), 5)
-    three = train(first, tiny_docs, tiny_tokenizer, 3, optimizer)
-    save_checkpoint(tmp_path / "ckpt.json", tiny_config, tiny_tokenizer, first.weights(), optimizer, three)
-    checkpoint = load_checkpoint(tmp_path / "ckpt.json")
-    resumed = GPT(checkpoint.config, checkpoint.weights)
-    # train() counts steps from 0, so hand it the documents starting where the first run stopped
-    two = train(resumed, tiny_docs[3:] + tiny_docs[:3], checkpoint.tokenizer, 2, checkpoint.optimizer)
-    assert checkpoint.history + two == five
-    assert resumed.weights() == straight.weights()
 
 
 def test_a_failed_save_leaves_the_old_file_intact(good_file, monkeypatch, tiny_config, tiny_tokenizer):

@@ -177,9 +177,10 @@ def test_resuming_from_a_checkpoint_continues_exactly(engine, tmp_path):
     history = train(first, DOCS, TOKENIZER, 3, optimizer)
     save_checkpoint(tmp_path / "half.json", config, TOKENIZER, first.weights(), optimizer, history)
     checkpoint = load_checkpoint(tmp_path / "half.json")
-    resumed = make_model(config, checkpoint.weights, engine)
-    history += train(resumed, DOCS[3:] + DOCS[:3], TOKENIZER, 3, checkpoint.optimizer)
-    assert history == expected
+    resumed = make_model(checkpoint.config, checkpoint.weights, engine)
+    # train() counts steps from 0, so hand it the documents starting where the first run stopped
+    rest = train(resumed, DOCS[3:] + DOCS[:3], checkpoint.tokenizer, 3, checkpoint.optimizer)
+    assert checkpoint.history + rest == expected
     assert resumed.weights() == straight.weights()
 
 
