@@ -4,9 +4,10 @@
 - fast:   pure Python on lists of floats with fused operations (engines/fast.py); the same numbers.
 - numpy:  arrays, whole documents at once, hand-written backward (engines/numpy_engine.py); needs numpy.
 
-Every engine builds the model from microgpt.model.parameter_shapes, so they cannot drift apart, and
-offers what train(), sample(), checkpoints and the CLI use: config, weights(), new_cache(),
-forward(), next_token_probs(), loss() and train_step(tokens, optimizer).
+Every engine builds the model from microgpt.model.parameter_shapes, so they cannot drift apart. Each
+has `config`, its `engine` name, and the same methods: weights() (what checkpoints store),
+train_step(tokens, optimizer) (what train() uses), new_cache() and next_token_probs() (what sample()
+uses), forward() and loss(). The scalar engine's forward() and loss() return Values, the others' floats.
 """
 
 from ..model import GPT
