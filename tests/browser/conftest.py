@@ -1,6 +1,5 @@
 """Fixtures for the browser tests: one private JupyterLab server and one headless Chromium per session."""
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
 from lab_server import LabServer
-from notebook_page import ARTIFACTS, open_and_run
+from notebook_page import artifact_path, open_and_run, safe_name
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright's own browser download is not used
@@ -70,9 +69,8 @@ def pytest_runtest_makereport(item, call):
     report = yield
     page = item.funcargs.get("page") if report.when == "call" and report.failed else None
     if page is not None:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         try:
-            page.screenshot(path=ARTIFACTS / ("FAILED-" + re.sub(r"[^\w.-]", "_", item.name) + ".png"))
+            page.screenshot(path=artifact_path("FAILED-" + item.name))
         except PlaywrightError:
             pass  # a crashed page has nothing to show; the failure itself is reported as usual
     return report
@@ -92,7 +90,7 @@ def page(browser):
 @pytest.fixture
 def notebooks(lab, request):
     """This test's own copy of notebooks/, as a path relative to the server root; kernels stop after."""
-    name = re.sub(r"[^\w.-]", "_", request.node.name)
+    name = safe_name(request.node.name)
     shutil.copytree(NOTEBOOKS, lab.root_dir / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     yield name
     lab.shutdown_kernels()

@@ -97,6 +97,17 @@ GRAPHS = """root => [...root.querySelectorAll(
 HAS_NODE = """([root, labels]) => (%s)(root).flat().some(node => node.join('|') === labels.join('|'))""" % GRAPHS
 
 
+def safe_name(text):
+    """`text` as a file name: every character but letters, digits, '.', '-' and '_' becomes '_'."""
+    return re.sub(r"[^\w.-]", "_", text)
+
+
+def artifact_path(name):
+    """Where the picture called `name` goes: test-artifacts/browser/<name>.png (the folder made if need be)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS / (safe_name(name) + ".png")
+
+
 class Notebook:
     """An open notebook panel in `page`; `locator` finds elements inside it only."""
 
@@ -140,8 +151,7 @@ class Notebook:
 
     def screenshot(self, name, locator=None):
         """Save a picture of `locator`, or of the whole notebook, in test-artifacts/browser."""
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTIFACTS / (re.sub(r"[^\w.-]", "_", name) + ".png")
+        path = artifact_path(name)
         if locator is not None:
             locator.scroll_into_view_if_needed()
             self.page.screenshot(path=path)
