@@ -87,7 +87,7 @@ def check_token(config, token_id):
 def check_position(config, pos_id, cached):
     """Raise ValueError unless `pos_id` is in the context and follows the `cached` positions."""
     if not 0 <= pos_id < config.block_size:
-        raise ValueError(f"position {pos_id} is beyond the context (block_size {config.block_size})")
+        raise ValueError(f"position {pos_id} is outside the context (0..{config.block_size - 1}, block_size {config.block_size})")
     if pos_id != cached:
         raise ValueError(f"position {pos_id} does not follow the cache, which holds {cached} positions")
 

@@ -100,7 +100,7 @@ def test_forward_errors_say_what_is_wrong(tiny_model):
     cache = tiny_model.new_cache()
     for pos in range(B):
         tiny_model.forward(0, pos, cache)
-    with pytest.raises(ValueError, match="beyond the context"):
+    with pytest.raises(ValueError, match="outside the context"):
         tiny_model.forward(0, B, cache)
 
 
