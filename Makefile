@@ -13,10 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[notebooks,test]"
 	touch $@
 
-setup: $(STAMP) system-deps
+setup: system-deps $(STAMP)
 
 system-deps:
-	bash scripts/install_system_deps.sh
+	PYTHON=$(PYTHON) bash scripts/install_system_deps.sh
 
 # As root (a container, a CI machine) JupyterLab needs --allow-root.
 lab: setup

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Install what pip cannot: Graphviz's `dot` (graphs in the notebooks) and Chromium (browser tests).
-# Uses Debian/Ubuntu's apt-get when something is missing; otherwise says what to install.
+# Install what pip cannot: Graphviz's `dot` (graphs in the notebooks), Chromium (browser tests) and,
+# on Debian's own Python, the venv module. Uses apt-get when something is missing; otherwise says
+# what to install.
 set -euo pipefail
+python="${PYTHON:-python3}"
 missing=()
+"$python" -c "import ensurepip, venv" 2>/dev/null || missing+=(python3-venv)
 command -v dot >/dev/null || missing+=(graphviz)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
