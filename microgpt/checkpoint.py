@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import asdict
 from importlib import resources
 
-from .model import GPTConfig, check_weights
+from .model import GPTConfig, check_weights, num_parameters
 from .optim import Adam
 from .tokenizer import Tokenizer
 
@@ -116,7 +116,7 @@ def _from_document(doc):
             optimizer = Adam.from_state(doc["optimizer"])
         except (KeyError, TypeError, ValueError) as e:
             raise CheckpointError(f"bad optimizer state: {e}") from None
-        n_params = sum(len(row) for matrix in weights.values() for row in matrix)
+        n_params = num_parameters(config)  # the weights were checked against the config above
         if len(optimizer.m) != n_params:
             raise CheckpointError(f"optimizer state is for {len(optimizer.m)} parameters, the model has {n_params}")
         if not all(map(_is_finite, optimizer.m + optimizer.v)):
