@@ -1,8 +1,8 @@
 """Seconds per training step of each engine, side by side with the seed itself (from ../shared).
 
-    make benchmark                           # runs: python benchmarks/engines.py
-    python benchmarks/engines.py --steps 20  # quicker, noisier
-    python benchmarks/engines.py --repeat 3  # best of 3 runs of each
+    make benchmark                             # runs: python -m benchmarks.engines
+    python -m benchmarks.engines --steps 20    # quicker, noisier
+    python -m benchmarks.engines --repeat 3    # best of 3 runs of each
 
 Every contestant trains the seed's run (the embedded names, seed 42, the default config) in a fresh
 process, twice: for a few steps, then for more. The difference of the two times over the difference
@@ -22,14 +22,11 @@ import subprocess
 import sys
 import time
 
+from microgpt.data import embedded_names_path
+from microgpt.engines import ENGINES
+from tests import seed_runner  # how the tests run the seed
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))  # seed_runner: how the tests run the seed
-sys.path.insert(0, str(ROOT))
-
-import seed_runner  # noqa: E402
-
-from microgpt.data import embedded_names_path  # noqa: E402
-from microgpt.engines import ENGINES  # noqa: E402
 
 BASE_STEPS = 5  # the shorter run of each pair
 STEP_SCALE = {"seed": 1, "scalar": 1, "fast": 20, "numpy": 200}  # x --steps for the longer run
@@ -53,8 +50,8 @@ def train_in_a_child(contestant, steps):
 
 def measure(contestant, steps):
     """Like train_in_a_child, in a fresh worker process."""
-    result = subprocess.run([sys.executable, __file__, "--worker", contestant, str(steps)], capture_output=True,
-                            text=True, check=True, env={**os.environ, **ONE_THREAD})
+    result = subprocess.run([sys.executable, "-m", "benchmarks.engines", "--worker", contestant, str(steps)],
+                            cwd=ROOT, capture_output=True, text=True, check=True, env={**os.environ, **ONE_THREAD})
     return json.loads(result.stdout)
 
 

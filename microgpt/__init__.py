@@ -1,27 +1,29 @@
 """microgpt: the seed's GPT, from a single scalar up, as a small package.
 
 Data flows one way: text -> docs -> Tokenizer -> GPT(config, weights) -> train(Adam) -> checkpoint
--> sample. The core uses the Python standard library only; `microgpt.viz` holds the visual tools.
+-> sample. The core uses the Python standard library only; `microgpt.viz` holds the visual tools
+and `microgpt.exercises` the notebooks' self-checks.
 """
 
 from .autograd import Value, topological_order, zero_grad
 from .checkpoint import (Checkpoint, CheckpointError, load_checkpoint, load_shipped, save_checkpoint,
                          shipped_checkpoint_path)
+from .config import GPTConfig, init_weights, num_parameters, parameter_shapes
 from .data import download_seed_names, embedded_names_path, load_docs, load_names
 from .engines import ENGINES, make_model
-from .model import GPT, GPTConfig, init_weights, linear, num_parameters, parameter_shapes, relu, rmsnorm, softmax
+from .model import GPT, linear, relu, rmsnorm, softmax
 from .optim import Adam
-from .sample import sample, samples
+from .sample import SampleStep, pick_token, sample, sample_steps, samples
 from .tokenizer import Tokenizer
-from .train import train
+from .train import Run, train
 
 __all__ = [
     "Value", "topological_order", "zero_grad",
     "Checkpoint", "CheckpointError", "load_checkpoint", "load_shipped", "save_checkpoint",
     "shipped_checkpoint_path",
+    "GPTConfig", "init_weights", "num_parameters", "parameter_shapes",
     "download_seed_names", "embedded_names_path", "load_docs", "load_names",
     "ENGINES", "make_model",
-    "GPT", "GPTConfig", "init_weights", "linear", "num_parameters", "parameter_shapes", "relu", "rmsnorm",
-    "softmax",
-    "Adam", "sample", "samples", "Tokenizer", "train",
+    "GPT", "linear", "relu", "rmsnorm", "softmax",
+    "Adam", "SampleStep", "pick_token", "sample", "sample_steps", "samples", "Tokenizer", "Run", "train",
 ]

@@ -10,6 +10,9 @@ import math
 class Value:
     """A scalar in a computation graph: its data, its gradient, and the nodes it was made from."""
 
+    # Fixed fields instead of a per-object dict: a training step makes ~60,000 Values, so memory counts.
+    __slots__ = ("data", "grad", "_children", "_local_grads", "op", "label")
+
     def __init__(self, data, children=(), local_grads=(), op="", label=""):
         self.data = data                  # the number computed by the forward pass
         self.grad = 0                     # d(output)/d(this node), filled in by backward()

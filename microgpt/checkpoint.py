@@ -11,13 +11,13 @@ import tempfile
 from dataclasses import asdict
 from importlib import resources
 
-from .model import GPTConfig, check_weights, num_parameters
+from .config import GPTConfig, check_weights, num_parameters
 from .optim import Adam
 from .tokenizer import Tokenizer
 
 FORMAT = "microgpt-checkpoint"
 VERSION = 1
-SHIPPED = "names_seed42_1000steps.json"  # in microgpt/data/, made by scripts/train_shipped_checkpoint.py
+SHIPPED = "names_seed42_1000steps.json"  # in microgpt/assets/, made by scripts/train_shipped_checkpoint.py
 
 
 class CheckpointError(ValueError):
@@ -133,7 +133,7 @@ def _is_finite(x):
 
 def shipped_checkpoint_path():
     """The model trained by the package: default config, embedded names, seed 42, 1000 steps."""
-    return str(resources.files("microgpt") / "data" / SHIPPED)
+    return str(resources.files("microgpt") / "assets" / SHIPPED)
 
 
 def load_shipped():

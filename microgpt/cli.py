@@ -10,13 +10,11 @@ import random
 import sys
 
 from .checkpoint import load_checkpoint, save_checkpoint
+from .config import num_parameters
 from .data import load_docs, load_names
 from .engines import ENGINES, make_model
-from .model import GPTConfig, init_weights, num_parameters
-from .optim import Adam
 from .sample import samples
-from .tokenizer import Tokenizer
-from .train import train
+from .train import Run
 
 
 class UsageError(Exception):
@@ -90,42 +88,37 @@ def build_parser():
     return parser
 
 
-def print_samples(model, tokenizer, rng, args):
+def print_samples(names):
     print("--- inference (new, hallucinated names) ---")
-    for i, name in enumerate(samples(model, tokenizer, rng, args.samples, args.temperature)):
+    for i, name in enumerate(names):
         print(f"sample {i + 1:2d}: {name}")
 
 
 def run_train(args):
-    GPTConfig(2, args.n_layer, args.n_embd, args.block_size, args.n_head)  # refuse a bad shape before any work
-    rng = random.Random(args.seed)
     docs = load_docs(args.data) if args.data else load_names()
-    rng.shuffle(docs)
-    print(f"num docs: {len(docs)}")
-    tokenizer = Tokenizer.from_docs(docs)
-    print(f"vocab size: {tokenizer.vocab_size}")
-    config = GPTConfig(tokenizer.vocab_size, args.n_layer, args.n_embd, args.block_size, args.n_head)
-    model = make_model(config, init_weights(config, rng), args.engine)
-    print(f"num params: {num_parameters(config)}")
-    optimizer = Adam(num_parameters(config), args.steps)
+    run = Run(docs, args.steps, args.seed, args.engine, n_layer=args.n_layer, n_embd=args.n_embd,
+              block_size=args.block_size, n_head=args.n_head)  # checks everything before a line is printed
+    print(f"num docs: {len(run.docs)}")
+    print(f"vocab size: {run.tokenizer.vocab_size}")
+    print(f"num params: {num_parameters(run.config)}")
     end = "\r" if sys.stdout.isatty() else "\n"  # one line per step in a log, one updating line in a terminal
 
     def report(step, loss):
         print(f"step {step + 1:4d} / {args.steps:4d} | loss {loss:.4f}", end=end, flush=end == "\r")
 
-    history = train(model, docs, tokenizer, args.steps, optimizer, report)
+    run.train(report)
     if end == "\r":
         print()
     if args.save:
         meta = {"seed": args.seed, "data": args.data or "embedded names"}
-        save_checkpoint(args.save, config, tokenizer, model.weights(), optimizer, history, meta)
-    print_samples(model, tokenizer, rng, args)
+        save_checkpoint(args.save, run.config, run.tokenizer, run.model.weights(), run.optimizer, run.history, meta)
+    print_samples(run.samples(args.samples, args.temperature))
 
 
 def run_sample(args):
     checkpoint = load_checkpoint(args.load)
     model = make_model(checkpoint.config, checkpoint.weights, args.engine)
-    print_samples(model, checkpoint.tokenizer, random.Random(args.seed), args)
+    print_samples(samples(model, checkpoint.tokenizer, random.Random(args.seed), args.samples, args.temperature))
 
 
 def main(argv=None):

@@ -3,10 +3,12 @@
 import hashlib
 import io
 import os
+import shutil
+import tempfile
 import urllib.request
 from importlib import resources
 
-EMBEDDED_NAMES = "names.txt"  # in microgpt/data/, made by scripts/build_embedded_names.py
+EMBEDDED_NAMES = "names.txt"  # in microgpt/assets/, made by scripts/build_embedded_names.py
 EMBEDDED_NAMES_SHA256 = "3b20b43df36ec7ee9c90f8ea2c6f1a5310ad2a8608b06f5208edbbf544f26c35"
 
 SEED_NAMES_URL = "https://raw.githubusercontent.com/karpathy/makemore/988aa59/names.txt"
@@ -45,7 +47,7 @@ def load_docs(path):
 
 def embedded_names_path():
     """Path of the names dataset that ships inside the package."""
-    return str(resources.files("microgpt") / "data" / EMBEDDED_NAMES)
+    return str(resources.files("microgpt") / "assets" / EMBEDDED_NAMES)
 
 
 def load_names():
@@ -58,22 +60,27 @@ def sha256_of(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
-def download_seed_names(cache_dir=None):
+def download_seed_names(cache_dir=None, timeout=30):
     """The seed's own names.txt (32,033 names), downloaded once on request and cached.
 
     Opt-in only: nothing in the package calls this by itself. The file's sha256 is checked, so a
-    changed or damaged download is refused rather than silently trained on. Returns the path.
+    changed or damaged download is refused rather than silently trained on. A download that stalls
+    for `timeout` seconds, fails or is refused leaves no file behind. Returns the path.
     """
     cache_dir = cache_dir or os.path.join(os.path.expanduser("~"), ".cache", "microgpt")
     path = os.path.join(cache_dir, "seed_names.txt")
     if os.path.exists(path) and sha256_of(path) == SEED_NAMES_SHA256:
         return path
     os.makedirs(cache_dir, exist_ok=True)
-    partial = path + ".part"
-    urllib.request.urlretrieve(SEED_NAMES_URL, partial)
-    digest = sha256_of(partial)
-    if digest != SEED_NAMES_SHA256:
-        os.remove(partial)
-        raise ValueError(f"downloaded names.txt has sha256 {digest}, expected {SEED_NAMES_SHA256}")
-    os.replace(partial, path)
+    fd, partial = tempfile.mkstemp(prefix=".seed_names-", suffix=".part", dir=cache_dir)
+    try:
+        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(SEED_NAMES_URL, timeout=timeout) as response:
+            shutil.copyfileobj(response, out)
+        digest = sha256_of(partial)
+        if digest != SEED_NAMES_SHA256:
+            raise ValueError(f"downloaded names.txt has sha256 {digest}, expected {SEED_NAMES_SHA256}")
+        os.replace(partial, path)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
     return path

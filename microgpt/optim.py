@@ -2,10 +2,10 @@
 
 
 class Adam:
-    """Adam over a fixed list of parameters (anything with `.data` and `.grad`).
+    """Adam over a fixed number of parameters, for a schedule of `num_steps` steps.
 
-    `num_steps` sets the schedule: step t (from 0) uses learning_rate * (1 - t / num_steps).
-    The moments `m` and `v` are lists of floats (numpy arrays once the numpy engine has stepped).
+    Step t (from 0) uses the learning rate learning_rate * (1 - t / num_steps). The moments `m` and `v`
+    are lists of floats, or numpy arrays once the numpy engine has stepped.
     """
 
     def __init__(self, n_params, num_steps, learning_rate=0.01, beta1=0.85, beta2=0.99, eps=1e-8):
@@ -22,35 +22,36 @@ class Adam:
         return self.learning_rate * (1 - self.t / self.num_steps)
 
     def step(self, params):
-        """Update every parameter (anything with `.data` and `.grad`), then reset its gradient to zero."""
+        """Update every parameter (anything with `.data` and `.grad`, e.g. Values), then zero its gradient."""
         new_data = self.update([p.data for p in params], [p.grad for p in params])
         for p, data in zip(params, new_data):
             p.data, p.grad = data, 0
 
     def update(self, data, grads):
-        """The parameters `data` (a flat list of floats) after one step against their gradients `grads`.
+        """The parameters `data` after one step against their gradients `grads`; the moments move too.
 
-        Engines that keep parameters in flat lists call this directly. The moments are updated in place.
+        `data` and `grads` are flat lists of floats, or numpy arrays (whose moments become arrays too).
         """
-        lr_t, correction1, correction2 = self.advance(len(data))
-        b1, b2, eps = self.beta1, self.beta2, self.eps
-        m, v = self.m, self.v
-        m[:] = [b1 * mi + (1 - b1) * g for mi, g in zip(m, grads)]
-        v[:] = [b2 * vi + (1 - b2) * g ** 2 for vi, g in zip(v, grads)]
-        return [x - lr_t * (mi / correction1) / ((vi / correction2) ** 0.5 + eps) for x, mi, vi in zip(data, m, v)]
-
-    def advance(self, n_params):
-        """Count one step of `n_params` parameters; return its learning rate and the two bias corrections.
-
-        `update` uses it; so does an engine that applies the same formula its own way (on arrays).
-        """
-        if n_params != len(self.m):
-            raise ValueError(f"this optimizer holds state for {len(self.m)} parameters, got {n_params}")
+        if len(data) != len(self.m):
+            raise ValueError(f"this optimizer holds state for {len(self.m)} parameters, got {len(data)}")
         if self.t >= self.num_steps:
             raise ValueError(f"the schedule of {self.num_steps} steps is over")
-        lr_t = self.lr()
+        lr_t, b1, b2, eps = self.lr(), self.beta1, self.beta2, self.eps
         self.t += 1
-        return lr_t, 1 - self.beta1 ** self.t, 1 - self.beta2 ** self.t
+        correction1, correction2 = 1 - b1 ** self.t, 1 - b2 ** self.t
+
+        def adam(x, g, m, v):
+            """Adam's formula for a parameter x with gradient g and moments m, v (numbers or whole arrays)."""
+            m = b1 * m + (1 - b1) * g       # running mean of the gradient
+            v = b2 * v + (1 - b2) * g ** 2  # running mean of its square
+            m_hat, v_hat = m / correction1, v / correction2  # undo the pull towards their starting 0
+            return x - lr_t * m_hat / (v_hat ** 0.5 + eps), m, v
+
+        if isinstance(data, list):
+            data, self.m, self.v = map(list, zip(*map(adam, data, grads, self.m, self.v)))
+        else:
+            data, self.m, self.v = adam(data, grads, self.m, self.v)
+        return data
 
     def state(self):
         """What a checkpoint needs to resume: hyperparameters, step count and moments."""

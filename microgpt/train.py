@@ -1,7 +1,12 @@
-"""The training loop: one document per step, as in the seed."""
+"""Training: the loop (one document per step, as in the seed) and the seed's whole run."""
 
-from .model import num_parameters
+import random
+
+from .config import GPTConfig, init_weights, num_parameters
+from .engines import make_model
 from .optim import Adam
+from .sample import samples
+from .tokenizer import Tokenizer
 
 
 def train(model, docs, tokenizer, num_steps, optimizer=None, on_step=None):
@@ -26,3 +31,42 @@ def train(model, docs, tokenizer, num_steps, optimizer=None, on_step=None):
         if on_step is not None:
             on_step(step, loss)
     return history
+
+
+class Run:
+    """The seed's run, from one random generator in the seed's order: shuffle the documents, draw the
+    initial weights, train (which draws nothing), then sample.
+
+        run = Run(load_names(), num_steps=1000)      # shuffled, tokenized, initialised: nothing trained yet
+        run.train()                                   # the 1000 steps; run.history holds their losses
+        run.samples(20)                               # the seed's 20 names at temperature 0.5
+
+    `sizes` are GPTConfig's fields but vocab_size (which comes from the data): n_layer, n_embd,
+    block_size, n_head. The config is built and checked here, before any work is done.
+    """
+
+    def __init__(self, docs, num_steps=1000, seed=42, engine="scalar", **sizes):
+        docs = list(docs)
+        if not docs:
+            raise ValueError("cannot train on an empty list of documents")
+        if not isinstance(num_steps, int) or num_steps < 1:
+            raise ValueError(f"num_steps must be a positive integer, got {num_steps!r}")
+        self.rng = random.Random(seed)
+        self.rng.shuffle(docs)
+        self.seed, self.docs, self.num_steps = seed, docs, num_steps
+        self.tokenizer = Tokenizer.from_docs(docs)
+        self.config = GPTConfig(vocab_size=self.tokenizer.vocab_size, **sizes)
+        self.model = make_model(self.config, init_weights(self.config, self.rng), engine)
+        self.optimizer = Adam(num_parameters(self.config), num_steps)
+        self.history = []
+
+    def train(self, on_step=None):
+        """Take every step of the schedule (`on_step(step, loss)` after each); return the losses."""
+        if self.optimizer.t:
+            raise ValueError("this run has trained already (or was interrupted): make a new Run to train again")
+        self.history = train(self.model, self.docs, self.tokenizer, self.num_steps, self.optimizer, on_step)
+        return self.history
+
+    def samples(self, n=20, temperature=0.5):
+        """`n` names drawn from the run's generator, which carries on where the earlier draws left it."""
+        return samples(self.model, self.tokenizer, self.rng, n, temperature)

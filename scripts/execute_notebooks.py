@@ -2,6 +2,7 @@
 
     python scripts/execute_notebooks.py                      # every notebook and solution
     python scripts/execute_notebooks.py notebooks/01_*.ipynb  # only these
+    python scripts/execute_notebooks.py --verify             # only check they are normalised
 
 Each notebook runs top to bottom in its own fresh `python3` kernel (this environment's), with its
 folder as the working directory, so the stored outputs are what a learner sees after "Run All".
@@ -48,6 +49,8 @@ def normalise(paths):
 
 
 def main(argv):
+    if argv == ["--verify"]:  # exit code 1, naming the files, if nbstripout would change any notebook
+        sys.exit(subprocess.run(NBSTRIPOUT + ["--verify"] + [str(p) for p in all_notebooks()]).returncode)
     paths = [pathlib.Path(p) for p in argv] or all_notebooks()
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:

@@ -1,4 +1,4 @@
-"""Train the checkpoint that ships in microgpt/data/: the seed's run on the embedded names.
+"""Train the checkpoint that ships in microgpt/assets/: the seed's run on the embedded names.
 
 Default config, seed 42, 1000 steps, exactly what `python -m microgpt train --save FILE` does, with
 the loss history and Adam state kept. Notebooks load it instead of retraining; a test re-trains it
@@ -8,15 +8,11 @@ and checks that it is what the package produces.
 """
 
 import argparse
-import pathlib
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from microgpt.checkpoint import shipped_checkpoint_path  # noqa: E402
-from microgpt.cli import main  # noqa: E402
-from microgpt.engines import ENGINES  # noqa: E402
+from microgpt.checkpoint import shipped_checkpoint_path
+from microgpt.cli import main
+from microgpt.engines import ENGINES
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--engine", choices=ENGINES, default="scalar")

@@ -1,24 +1,24 @@
-"""Fixtures shared by the package's tests: a tiny model, and the CLI run as a user would run it."""
+"""Fixtures shared by the package's tests: a tiny dataset and model, and the CLI run in-process."""
 
 import random
-import subprocess
-import sys
 
 import pytest
 
 from microgpt import GPT, GPTConfig, Tokenizer, init_weights
+from microgpt.cli import main
 
-TINY_DOCS = ["anna", "bob", "carla", "dave", "eve", "fabian", "gloria", "hal"]
+# The one tiny dataset of the tests: short names whose letters cover a small vocabulary.
+TINY_NAMES = ("anna", "bob", "carla", "dave", "eve", "fabian", "gloria", "hal")
 
 
 @pytest.fixture(scope="session")
 def tiny_docs():
-    return tuple(TINY_DOCS)  # a tuple: shared by every test, so nobody can change it
+    return TINY_NAMES
 
 
 @pytest.fixture(scope="session")
 def tiny_tokenizer():
-    return Tokenizer.from_docs(TINY_DOCS)
+    return Tokenizer.from_docs(TINY_NAMES)
 
 
 @pytest.fixture(scope="session")
@@ -32,10 +32,19 @@ def tiny_model(tiny_config):
     return GPT(tiny_config, init_weights(tiny_config, random.Random(0)))
 
 
+class CliResult:
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
 @pytest.fixture
-def run_cli(tmp_path):
-    """Run `python -m microgpt ARGS` in a subprocess (in a temporary folder) and return the result."""
-    def run(*args, timeout=600):
-        return subprocess.run([sys.executable, "-m", "microgpt", *map(str, args)], cwd=tmp_path,
-                              capture_output=True, text=True, timeout=timeout)
+def run_cli(tmp_path, monkeypatch, capsys):
+    """`python -m microgpt ARGS`, run in this process in a temporary folder: exit code and printed text."""
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args):
+        capsys.readouterr()  # only what this call prints
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
     return run

@@ -3,7 +3,7 @@
 The seed is never copied into the project: it is read from ../shared at test time, its constants
 are substituted in a temporary folder, and its printed lines are returned.
 
-    python tests/seed_runner.py   # records tests/reference/seed42_embedded_1000steps.txt (~8 min)
+    python -m tests.seed_runner   # records tests/reference/seed42_embedded_1000steps.txt (~8 min)
 """
 
 import os
@@ -12,6 +12,8 @@ import re
 import subprocess
 import sys
 import tempfile
+
+import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SHARED = pathlib.Path(os.environ.get("MICROGPT_SHARED", ROOT.parent / "shared"))
@@ -22,7 +24,8 @@ EMBEDDED_REFERENCE = ROOT / "tests" / "reference" / "seed42_embedded_1000steps.t
 
 # tests that need ../shared skip without it, saying so (EMBEDDED_REFERENCE still checks parity then)
 SHARED_FOUND = all(path.exists() for path in (SEED, SEED_NAMES, SHARED_REFERENCE))
-SHARED_MISSING = f"the seed, its names.txt or its recorded run is not in {SHARED} (set MICROGPT_SHARED)"
+needs_shared = pytest.mark.skipif(not SHARED_FOUND, reason=f"the seed, its names.txt or its recorded run is not "
+                                                           f"in {SHARED} (set MICROGPT_SHARED)")
 
 # the seed's line for each setting, as a pattern with one group for the value
 SETTINGS = {
@@ -72,7 +75,6 @@ def run_seed(data_path, timeout=3600, **settings):
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     from microgpt.data import embedded_names_path
     lines = run_seed(embedded_names_path(), seed=42)
     EMBEDDED_REFERENCE.write_text("\n".join(lines) + "\n")

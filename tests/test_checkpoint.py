@@ -4,11 +4,10 @@ file. (Resuming training from a checkpoint, in every engine, is in test_engines.
 import json
 import os
 import random
-import string
 
 import pytest
 
-from microgpt import GPT, Adam, CheckpointError, init_weights, load_checkpoint, load_shipped, save_checkpoint, train
+from microgpt import GPT, Adam, CheckpointError, init_weights, load_checkpoint, save_checkpoint, train
 
 
 @pytest.fixture(scope="module")
@@ -150,17 +149,3 @@ def test_missing_checkpoint_or_a_directory_raise_checkpoint_error(tmp_path):
         load_checkpoint(tmp_path / "nope.json")
     with pytest.raises(CheckpointError, match="cannot read checkpoint"):
         load_checkpoint(tmp_path)
-
-
-def test_checkpoint_error_is_a_value_error():
-    assert issubclass(CheckpointError, ValueError)
-
-
-def test_the_shipped_checkpoint_is_the_default_run_on_the_embedded_names():
-    checkpoint = load_shipped()
-    config = checkpoint.config
-    assert (config.vocab_size, config.n_layer, config.n_embd, config.block_size, config.n_head) == (27, 1, 16, 16, 4)
-    assert "".join(checkpoint.tokenizer.chars) == string.ascii_lowercase
-    assert len(checkpoint.history) == 1000 and checkpoint.optimizer.t == 1000
-    assert checkpoint.meta["seed"] == 42
-    assert sum(checkpoint.history[-100:]) / 100 < sum(checkpoint.history[:100]) / 100 - 0.25  # it learned

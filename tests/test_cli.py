@@ -1,16 +1,20 @@
-"""The command line, run as a user runs it: the seed's output format, train --save then sample --load,
-and every bad input as exactly one line on stderr with exit code 2."""
+"""The command line: the seed's output format, train --save then sample --load, and every bad input as
+exactly one line on stderr with exit code 2. Run in-process (conftest's run_cli), but for one test that
+runs `python -m microgpt` as a user would."""
 
 import random
 import re
+import subprocess
+import sys
 
 import pytest
-import seed_runner
 
-from microgpt import load_checkpoint, make_model, num_parameters, samples
-from microgpt.model import GPTConfig
+from microgpt import GPTConfig, load_checkpoint, make_model, num_parameters, samples, shipped_checkpoint_path
 
-NAMES = "anna\nbob\n\n  carla \ndave\neve\nfabian\ngloria\nhal\n"
+from . import seed_runner
+from .conftest import TINY_NAMES
+
+NAMES = "\n\n  ".join(TINY_NAMES[:3]) + " \n" + "\n".join(TINY_NAMES[3:]) + "\n"  # with blank and padded lines
 
 # the seed's lines, in the order it prints them
 HEADER = [r"num docs: \d+", r"vocab size: \d+", r"num params: \d+"]
@@ -58,9 +62,10 @@ def test_train_prints_the_seed_lines_and_save_then_sample_works(run_cli, tmp_pat
     assert sampled.stdout.splitlines() == [INFERENCE] + [f"sample {i:2d}: {n}" for i, n in enumerate(names, 1)]
 
 
-def test_train_uses_the_embedded_names_by_default(run_cli):
-    result = run_cli("train", "--steps", "1", "--samples", "1")
-    assert result.returncode == 0, result.stderr
+def test_python_m_microgpt_trains_on_the_embedded_names_by_default(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "microgpt", "train", "--steps", "1", "--samples", "1"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
     assert_lines_match(result.stdout, expected_patterns(1, 1))
     # the first loss comes before any update, so it is the seed's first loss on the embedded names
     reference = seed_runner.recorded_run(seed_runner.EMBEDDED_REFERENCE)
@@ -70,7 +75,6 @@ def test_train_uses_the_embedded_names_by_default(run_cli):
 
 
 def test_sample_from_the_shipped_checkpoint(run_cli):
-    from microgpt import shipped_checkpoint_path
     result = run_cli("sample", "--load", shipped_checkpoint_path(), "--samples", "3")
     assert result.returncode == 0, result.stderr
     assert_lines_match(result.stdout, [re.escape(INFERENCE)] + [SAMPLE.format(i=i) for i in (1, 2, 3)])
@@ -132,7 +136,7 @@ ERRORS = [
 def test_bad_input_is_one_line_on_stderr_and_exit_code_2(run_cli, tmp_path, args, message):
     for name, content in BAD_FILES.items():
         (tmp_path / name).write_bytes(content)
-    result = run_cli(*args, timeout=60)  # an error must come before any training
+    result = run_cli(*args)
     assert result.returncode == 2
     assert result.stdout == ""  # refused before any work
     lines = result.stderr.splitlines()

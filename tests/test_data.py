@@ -2,12 +2,13 @@
 and the opt-in download of the seed's names (tested with a fake download: no network)."""
 
 import hashlib
+import io
 import re
 import string
 import urllib.request
 
 import pytest
-import seed_runner
+from . import seed_runner
 
 from microgpt import data
 
@@ -66,55 +67,80 @@ def test_embedded_names_are_the_recorded_file():
 def test_loading_the_embedded_names_does_not_download(monkeypatch):
     def no_network(*args, **kwargs):
         raise AssertionError("tried to download")
-    monkeypatch.setattr(urllib.request, "urlretrieve", no_network)
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
     assert len(data.load_names()) == 29_910
 
 
 class FakeDownload:
-    """Stands in for urllib.request.urlretrieve: writes `content` to the target file, counts calls."""
+    """Stands in for urllib.request.urlopen: serves `content` (then, if `fail`, raises it), counts calls."""
 
-    def __init__(self, content):
-        self.content, self.calls = content, []
+    def __init__(self, content, fail=None):
+        self.content, self.fail, self.calls = content, fail, []
 
-    def __call__(self, url, filename):
-        self.calls.append(url)
-        with open(filename, "wb") as f:
-            f.write(self.content)
-        return filename, None
+    def __call__(self, url, timeout):
+        self.calls.append((url, timeout))
+        return self
+
+    def __enter__(self):
+        self.unread = io.BytesIO(self.content)
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def read(self, size=-1):
+        chunk = self.unread.read(size)
+        if not chunk and self.fail:
+            raise self.fail  # e.g. the connection stalls after part of the file
+        return chunk
 
 
-def test_download_checks_the_sha256_and_caches(tmp_path, monkeypatch):
+@pytest.fixture
+def fake_seed_names(monkeypatch):
+    """Make `content` the expected download (its sha256 recorded), served by a FakeDownload."""
+    def install(content, fail=None):
+        fake = FakeDownload(content, fail)
+        monkeypatch.setattr(urllib.request, "urlopen", fake)
+        monkeypatch.setattr(data, "SEED_NAMES_SHA256", hashlib.sha256(content).hexdigest())
+        return fake
+    return install
+
+
+def test_download_checks_the_sha256_and_caches(tmp_path, fake_seed_names):
     content = b"emma\nliam\n"
-    fake = FakeDownload(content)
-    monkeypatch.setattr(urllib.request, "urlretrieve", fake)
-    monkeypatch.setattr(data, "SEED_NAMES_SHA256", hashlib.sha256(content).hexdigest())
+    fake = fake_seed_names(content)
     path = data.download_seed_names(cache_dir=str(tmp_path / "cache"))
     assert open(path, "rb").read() == content
-    assert fake.calls == [data.SEED_NAMES_URL]
+    assert fake.calls == [(data.SEED_NAMES_URL, 30)]  # a stalled connection gives up after 30 s
     assert data.download_seed_names(cache_dir=str(tmp_path / "cache")) == path
     assert len(fake.calls) == 1  # the second call used the cache
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["seed_names.txt"]
 
 
 def test_download_with_the_wrong_sha256_is_refused_and_leaves_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr(urllib.request, "urlretrieve", FakeDownload(b"<html>not the names</html>"))
+    monkeypatch.setattr(urllib.request, "urlopen", FakeDownload(b"<html>not the names</html>"))
     cache = tmp_path / "cache"
     with pytest.raises(ValueError, match="sha256"):
         data.download_seed_names(cache_dir=str(cache))
     assert list(cache.iterdir()) == []
 
 
-def test_a_damaged_cached_file_is_downloaded_again(tmp_path, monkeypatch):
+def test_a_download_that_stalls_leaves_no_partial_file(tmp_path, fake_seed_names):
+    fake_seed_names(b"emma\nliam\n", fail=TimeoutError("timed out"))
+    with pytest.raises(TimeoutError):
+        data.download_seed_names(cache_dir=str(tmp_path), timeout=1)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_damaged_cached_file_is_downloaded_again(tmp_path, fake_seed_names):
     content = b"emma\n"
-    fake = FakeDownload(content)
-    monkeypatch.setattr(urllib.request, "urlretrieve", fake)
-    monkeypatch.setattr(data, "SEED_NAMES_SHA256", hashlib.sha256(content).hexdigest())
+    fake = fake_seed_names(content)
     (tmp_path / "seed_names.txt").write_bytes(b"emm")
     path = data.download_seed_names(cache_dir=str(tmp_path))
     assert len(fake.calls) == 1 and open(path, "rb").read() == content
 
 
-@pytest.mark.skipif(not seed_runner.SHARED_FOUND, reason=seed_runner.SHARED_MISSING)
+@seed_runner.needs_shared
 def test_download_url_and_sha256_are_the_seed_dataset():
     assert f"names_url = '{data.SEED_NAMES_URL}'" in seed_runner.SEED.read_text()
     assert data.sha256_of(seed_runner.SEED_NAMES) == data.SEED_NAMES_SHA256

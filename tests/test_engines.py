@@ -17,12 +17,14 @@ import sys
 import pytest
 
 from microgpt import (ENGINES, Adam, GPTConfig, Tokenizer, init_weights, load_checkpoint, make_model,
-                      num_parameters, samples, save_checkpoint, shipped_checkpoint_path, train, zero_grad)
+                      num_parameters, samples, save_checkpoint, shipped_checkpoint_path, train)
 from microgpt.engines import fast
 
-DOCS = ["anna", "bob", "carla", "dave", "eve", "fabian", "gloria", "hal", "annabellabobcarladave"]
-TOKENIZER = Tokenizer.from_docs(DOCS)
+from .conftest import TINY_NAMES
+
 LONG = "annabellabobcarladave"  # longer than every block_size below: the loss must cut it like the seed
+DOCS = list(TINY_NAMES) + [LONG]
+TOKENIZER = Tokenizer.from_docs(DOCS)
 
 CONFIGS = {
     "seed default": dict(),
@@ -47,12 +49,7 @@ def models(config, seed):
 
 
 def loss_and_gradients(model, tokens):
-    """(loss, {name: rows of floats}) in any engine; the scalar one by its own backward()."""
-    if model.engine == "scalar":
-        zero_grad(model.params)  # Value gradients accumulate from one backward() to the next
-        loss = model.loss(tokens)
-        loss.backward()
-        return loss.data, {name: [[p.grad for p in row] for row in matrix] for name, matrix in model.state_dict.items()}
+    """(loss, {name: rows of floats}) in any engine (numpy's rows are arrays: made lists here)."""
     loss, grads = model.loss_and_gradients(tokens)
     return loss, {name: [[float(g) for g in row] for row in matrix] for name, matrix in grads.items()}
 
@@ -92,12 +89,8 @@ def test_a_document_longer_than_the_context_is_cut_at_block_size():
     config = config_of("two layers, narrow, short context")
     tokens = TOKENIZER.encode_doc(LONG)
     for model in models(config, 0).values():
-        assert model_loss(model, tokens) == model_loss(model, tokens[:config.block_size + 1])
-
-
-def model_loss(model, tokens):
-    loss = model.loss(tokens)
-    return loss.data if model.engine == "scalar" else loss
+        assert model.predictions(tokens) == config.block_size
+        assert loss_and_gradients(model, tokens) == loss_and_gradients(model, tokens[:config.block_size + 1])
 
 
 @pytest.mark.parametrize("config_name", ["two layers, narrow, short context", "one head"])
@@ -142,25 +135,24 @@ def probabilities_along(model, tokens, temperature):
 
 
 @pytest.mark.parametrize("config_name", ["two layers, narrow, short context", "wide, eight heads"])
-def test_every_engine_reports_the_same_attention_weights(config_name):
+def test_every_engine_records_the_same_attention_weights_on_the_cache(config_name):
     config = config_of(config_name)
+    tokens = TOKENIZER.encode_doc("gloria")[:config.block_size]
     recorded = {}
     for engine, model in models(config, 2).items():
-        cache, per_position = model.new_cache(), []
-        for pos, token in enumerate(TOKENIZER.encode_doc("bob")[:config.block_size]):
-            attention = []
-            model.forward(token, pos, cache, attention)
-            per_position.append(attention)
-        if engine == "scalar":
-            per_position = [[[[w.data for w in head] for head in layer] for layer in att] for att in per_position]
-        recorded[engine] = per_position
-    for pos, att in enumerate(recorded["scalar"]):
-        assert len(att) == config.n_layer and all(len(layer) == config.n_head for layer in att)
-        assert all(len(head) == pos + 1 for layer in att for head in layer)
+        cache = model.new_cache()
+        for pos, token in enumerate(tokens):
+            model.forward(token, pos, cache)
+        recorded[engine] = cache.attention
+    for layer in recorded["scalar"]:
+        assert len(layer) == config.n_head
+        for head in layer:
+            assert [len(weights) for weights in head] == list(range(1, len(tokens) + 1))  # causal: 0..query
+            assert all(type(w) is float for weights in head for w in weights)
     assert recorded["fast"] == recorded["scalar"]
-    chain = itertools.chain.from_iterable
-    scalar, numpy = (list(chain(chain(chain(r)))) for r in (recorded["scalar"], recorded["numpy"]))
-    assert len(scalar) == len(numpy) and max(abs(a - b) for a, b in zip(scalar, numpy)) <= 1e-12
+    flat = {engine: [w for layer in att for head in layer for row in head for w in row] for engine, att in recorded.items()}
+    assert len(flat["numpy"]) == len(flat["scalar"])
+    assert max(abs(a - b) for a, b in zip(flat["scalar"], flat["numpy"])) <= 1e-12
 
 
 # --- checkpoints and Adam state ---
@@ -265,11 +257,11 @@ def test_fused_attention_matches_finite_differences(n_head, positions):
     keys = [random_vec(rng, 8) for _ in range(positions)]
     values = [random_vec(rng, 8) for _ in range(positions)]
     tape = []
-    out = fast.attention(tape, q, keys, values, n_head)
+    out, _ = fast.attention(tape, q, keys, values, n_head)
     weights = [rng.gauss(0, 1) for _ in range(8)]
     out.grad = list(weights)
     tape[0]()
-    f = lambda: fast.dot(weights, fast.attention(None, q, keys, values, n_head).data)  # noqa: E731
+    f = lambda: fast.dot(weights, fast.attention(None, q, keys, values, n_head)[0].data)  # noqa: E731
     inputs = [q] + keys + values
     assert finite_difference_error(f, [v.data for v in inputs], [v.grad for v in inputs]) < 1e-6
 
@@ -353,6 +345,16 @@ def test_weights_that_do_not_fit_are_refused(engine):
     weights["wpe"] = weights["wpe"][:-1]
     with pytest.raises(ValueError, match="'wpe' should be"):
         make_model(config, weights, engine)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_config_or_weights_of_the_wrong_type_say_what_was_wanted(engine):
+    config = config_of("one head")
+    weights = init_weights(config, random.Random(0))
+    with pytest.raises(TypeError, match="config must be a GPTConfig, e.g. GPTConfig\\(vocab_size=27\\), not a dict"):
+        make_model({"vocab_size": config.vocab_size}, weights, engine)
+    with pytest.raises(TypeError, match="weights must be a dict of {name: rows of numbers}, not a list"):
+        make_model(config, list(weights.values()), engine)
 
 
 def test_an_unknown_engine_is_refused():

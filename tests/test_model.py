@@ -1,5 +1,5 @@
-"""The model: config validation, weights drawn in the seed's order, forward-pass errors and the
-attention weights it records."""
+"""The model's shape (microgpt.config: validation, weights drawn in the seed's order) and the scalar
+engine's forward pass (microgpt.model): its errors and the attention weights it records."""
 
 import math
 import random
@@ -7,7 +7,7 @@ import random
 import pytest
 
 from microgpt import GPT, GPTConfig, init_weights, num_parameters, parameter_shapes
-from microgpt.model import check_weights
+from microgpt.config import check_weights
 
 
 def test_default_config_is_the_seed_and_has_its_4192_parameters():
@@ -109,28 +109,19 @@ def test_a_document_needs_two_tokens_for_a_loss(tiny_model):
         tiny_model.loss([0])
 
 
-def test_attention_weights_are_recorded_per_layer_head_and_position(tiny_model):
+def test_attention_weights_are_recorded_on_the_cache_per_layer_head_and_query(tiny_model):
     cfg = tiny_model.config
     cache = tiny_model.new_cache()
-    for pos, token in enumerate([cfg.vocab_size - 1, 0, 3, 2]):
-        attention = []
-        tiny_model.forward(token, pos, cache, attention=attention)
-        assert len(attention) == cfg.n_layer
-        for layer in attention:
-            assert len(layer) == cfg.n_head
-            for head in layer:
-                assert len(head) == pos + 1  # causal: this position and the ones before it
-                assert all(w.data > 0 for w in head)
-                assert math.isclose(sum(w.data for w in head), 1.0, abs_tol=1e-12)
-    assert len(cache) == 4
-
-
-def test_forward_is_the_same_with_or_without_recording_attention(tiny_model):
-    a, b = tiny_model.new_cache(), tiny_model.new_cache()
-    for pos, token in enumerate([0, 1, 2]):
-        plain = [v.data for v in tiny_model.forward(token, pos, a)]
-        recorded = [v.data for v in tiny_model.forward(token, pos, b, attention=[])]
-        assert plain == recorded
+    tokens = [cfg.vocab_size - 1, 0, 3, 2]
+    for pos, token in enumerate(tokens):
+        tiny_model.forward(token, pos, cache)
+    assert len(cache) == len(tokens) and len(cache.attention) == cfg.n_layer
+    for layer in cache.attention:
+        assert len(layer) == cfg.n_head
+        for head in layer:
+            assert [len(row) for row in head] == [1, 2, 3, 4]  # causal: each query sees itself and the ones before
+            assert all(w > 0 for row in head for w in row)
+            assert all(math.isclose(sum(row), 1.0, abs_tol=1e-12) for row in head)
 
 
 def test_an_untrained_model_predicts_close_to_uniform(tiny_model):

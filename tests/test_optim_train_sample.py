@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from microgpt import GPT, Adam, Value, init_weights, sample, samples, train
+from microgpt import (GPT, Adam, GPTConfig, Run, Tokenizer, Value, init_weights, make_model, pick_token, sample,
+                      sample_steps, samples, train)
 
 
 def adam_by_hand(x, grads, lrs, beta1=0.85, beta2=0.99, eps=1e-8):
@@ -141,10 +142,56 @@ def test_bad_training_arguments_are_refused(tiny_model, tiny_docs, tiny_tokenize
 
 # --- sampling ---
 
-@pytest.mark.parametrize("temperature", [0, -1, -0.5, math.nan])
-def test_temperature_must_be_positive(tiny_model, tiny_tokenizer, temperature):
+@pytest.mark.parametrize("temperature", [0, -1, -0.5, math.nan, "0.5", None])
+def test_temperature_must_be_a_positive_number(tiny_model, tiny_tokenizer, temperature):
     with pytest.raises(ValueError, match="temperature must be > 0"):
         sample(tiny_model, tiny_tokenizer, random.Random(0), temperature)
+
+
+def test_a_tokenizer_that_does_not_fit_the_model_is_refused(tiny_model):
+    other = Tokenizer.from_docs(["abc"])
+    with pytest.raises(ValueError, match="the tokenizer has 4 tokens but the model expects 15"):
+        samples(tiny_model, other, random.Random(0), 3)
+
+
+@pytest.mark.parametrize("weights", [[0.2, 0.5, 0.3], [0.0, 1.0, 0.0, 0.0], [3, 1, 0, 2], [1e-9, 0.5, 1e-9, 0.5]])
+def test_pick_token_is_the_rule_of_random_choices(weights):
+    for seed in range(200):
+        draw = random.Random(seed).random()
+        assert pick_token(weights, draw) == random.Random(seed).choices(range(len(weights)), weights=weights)[0]
+
+
+def test_sample_steps_show_each_draw_and_stop_at_bos(tiny_model, tiny_tokenizer):
+    rng = random.Random(4)
+    steps = list(sample_steps(tiny_model, tiny_tokenizer, rng, temperature=1.0))
+    assert steps and [s.position for s in steps] == list(range(len(steps)))
+    for step in steps:
+        assert math.isclose(sum(step.probs), 1.0) and 0 <= step.draw < 1
+        assert step.token == pick_token(step.probs, step.draw)
+    assert all(s.token != tiny_tokenizer.bos for s in steps[:-1])
+    assert steps[-1].token == tiny_tokenizer.bos or len(steps) == tiny_model.config.block_size
+    name = tiny_tokenizer.decode([s.token for s in steps])
+    assert sample(tiny_model, tiny_tokenizer, random.Random(4), temperature=1.0) == name
+
+
+def test_a_prefix_is_read_then_continued(tiny_model, tiny_tokenizer):
+    for prefix in ["", "a", "bob", "anna"[:tiny_model.config.block_size - 1]]:
+        name = sample(tiny_model, tiny_tokenizer, random.Random(1), 1.0, prefix)
+        assert name.startswith(prefix) and len(name) <= tiny_model.config.block_size
+    steps = list(sample_steps(tiny_model, tiny_tokenizer, random.Random(1), 1.0, "bo"))
+    assert steps[0].position == 2  # BOS, b, o were read; the first draw is for position 2's successor
+    cache = tiny_model.new_cache()
+    for pos, token in enumerate([tiny_tokenizer.bos] + tiny_tokenizer.encode("bo")):
+        probs = tiny_model.next_token_probs(token, pos, cache, 1.0)
+    assert steps[0].probs == probs
+
+
+@pytest.mark.parametrize("prefix, message", [("Bob", "unknown character 'B' at position 0"),
+                                             ("bo b", "unknown character ' '"),
+                                             ("annab", "a prefix of 5 characters leaves no room")])
+def test_a_bad_prefix_is_refused_with_a_clear_message(tiny_model, tiny_tokenizer, prefix, message):
+    with pytest.raises(ValueError, match=message):
+        sample(tiny_model, tiny_tokenizer, random.Random(0), 1.0, prefix)
 
 
 def test_samples_are_deterministic_per_seed_and_use_the_vocabulary(tiny_model, tiny_tokenizer):
@@ -169,3 +216,41 @@ def test_sampling_draws_each_token_from_the_model_distribution(tiny_model, tiny_
         chars.append(tiny_tokenizer.chars[token])
     assert got == "".join(chars)
     assert rng.random() == expected_rng.random()  # and it drew exactly as many random numbers
+
+
+# --- the seed's run ---
+
+def test_a_run_is_the_seed_order_from_one_generator(tiny_docs):
+    """Shuffle, initial weights, training (no draws), samples: all from random.Random(seed), in that order."""
+    run = Run(tiny_docs, num_steps=3, seed=7, engine="fast", n_layer=2, n_embd=8, block_size=5, n_head=2)
+    history, names = run.train(), run.samples(4, temperature=0.8)
+
+    rng = random.Random(7)
+    docs = list(tiny_docs)
+    rng.shuffle(docs)
+    tokenizer = Tokenizer.from_docs(docs)
+    config = GPTConfig(tokenizer.vocab_size, n_layer=2, n_embd=8, block_size=5, n_head=2)
+    model = make_model(config, init_weights(config, rng), "fast")
+    assert run.docs == docs and run.config == config
+    assert history == train(model, docs, tokenizer, 3) == run.history
+    assert names == samples(model, tokenizer, rng, 4, temperature=0.8)
+    assert len(run.history) == 3 and run.optimizer.t == 3
+
+
+def test_a_run_checks_everything_before_any_work(tiny_docs):
+    with pytest.raises(ValueError, match="n_embd \\(10\\) must be divisible by n_head \\(4\\)"):
+        Run(tiny_docs, n_embd=10)
+    with pytest.raises(ValueError, match="empty list of documents"):
+        Run([])
+    with pytest.raises(ValueError, match="num_steps must be a positive integer"):
+        Run(tiny_docs, num_steps=0)
+    with pytest.raises(ValueError, match="unknown engine"):
+        Run(tiny_docs, engine="quantum")
+
+
+def test_a_run_trains_once(tiny_docs):
+    run = Run(tiny_docs, num_steps=2, engine="fast", n_embd=8, n_head=2)
+    run.train()
+    with pytest.raises(ValueError, match="trained already"):
+        run.train()
+    assert len(run.history) == 2

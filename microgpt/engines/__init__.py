@@ -1,26 +1,22 @@
-"""Engines: the same model computed different ways. Pick one by name with `make_model`.
+"""Engines: the same model computed different ways, all following the contract in engines/base.py.
 
 - scalar: the seed's `Value` graph (microgpt.model.GPT), the one the notebooks teach.
 - fast:   pure Python on lists of floats with fused operations (engines/fast.py); the same numbers.
 - numpy:  arrays, whole documents at once, hand-written backward (engines/numpy_engine.py); needs numpy.
 
-Every engine builds the model from microgpt.model.parameter_shapes, so they cannot drift apart. Each
-has `config`, its `engine` name, and the same methods: weights() (what checkpoints store),
-train_step(tokens, optimizer) (what train() uses), new_cache() and next_token_probs() (what sample()
-uses), forward() and loss(). The scalar engine's forward() and loss() return Values, the others' floats.
+Every engine builds the model from microgpt.config.parameter_shapes, so they cannot drift apart.
 """
-
-from ..model import GPT
-from .fast import FastGPT
 
 ENGINES = ("scalar", "fast", "numpy")
 
 
 def make_model(config, weights, engine="scalar"):
-    """A model of `config` holding `weights` ({name: rows of floats}), computed by `engine`."""
+    """A model of `config` (a GPTConfig) holding `weights` ({name: rows of floats}), computed by `engine`."""
     if engine == "scalar":
+        from ..model import GPT  # imported here: model.py itself builds on engines/base.py
         return GPT(config, weights)
     if engine == "fast":
+        from .fast import FastGPT
         return FastGPT(config, weights)
     if engine == "numpy":
         try:

@@ -18,8 +18,8 @@ import math
 from functools import reduce
 from operator import add, mul
 
-from ..model import (RMSNORM_EPS, KVCache, check_position, check_token, check_tokens, check_weights,
-                     parameter_shapes)
+from ..config import RMSNORM_EPS, check_position, check_token, parameter_shapes
+from .base import Engine, softmax
 
 
 def dot(a, b):
@@ -28,14 +28,6 @@ def dot(a, b):
     Not sum(): from Python 3.12 it compensates rounding errors, which would change the last bits.
     """
     return reduce(add, map(mul, a, b), 0.0)
-
-
-def softmax(logits):
-    """The seed's softmax on floats: exp(l - max), then times the total ** -1 (its division)."""
-    top = max(logits)
-    exps = [math.exp(logit - top) for logit in logits]
-    inv_total = reduce(add, exps, 0.0) ** -1
-    return [e * inv_total for e in exps]
 
 
 class Vec:
@@ -134,11 +126,11 @@ def residual(tape, a, b):
     return out
 
 
-def attention(tape, q, keys, values, n_head, record=None):
+def attention(tape, q, keys, values, n_head):
     """Causal self-attention of the newest position over the cached ones, all heads at once.
 
     Per head: weights = softmax(q . k / sqrt(head_dim)) over the positions, output = sum of weight * value.
-    If `record` is a list, the weights of every head are appended to it.
+    Returns the output and the weights of every head.
     """
     keys, values = keys[:], values[:]  # the cache grows later; backward needs the positions seen now
     width = len(q.data)
@@ -154,8 +146,6 @@ def attention(tape, q, keys, values, n_head, record=None):
         out += acc
         heads.append(weights)
     out = Vec(out)
-    if record is not None:
-        record.append(heads)
     if tape is not None:
         def backward():
             for weights, s in zip(heads, range(0, width, hd)):
@@ -172,7 +162,7 @@ def attention(tape, q, keys, values, n_head, record=None):
                     k.grad[s:e] = [g + d * qj for g, qj in zip(k.grad[s:e], q_h)]
                 q.grad[s:e] = list(map(add, q.grad[s:e], d_q))
         tape.append(backward)
-    return out
+    return out, heads
 
 
 def cross_entropy(tape, logits, target, weight):
@@ -187,29 +177,24 @@ def cross_entropy(tape, logits, target, weight):
     return -math.log(probs[target])
 
 
-class FastGPT:
+class FastGPT(Engine):
     """The seed's model on lists of floats: the scalar engine's numbers, far fewer objects."""
 
     engine = "fast"
 
     def __init__(self, config, weights):
-        check_weights(config, weights)
-        self.config = config
+        super().__init__(config, weights)
         self.matrices = {name: Matrix([[float(w) for w in row] for row in weights[name]])
                          for name, _ in parameter_shapes(config)}
 
     def weights(self):
-        """The current weights as {name: rows of floats} (what checkpoints store)."""
         return {name: [list(row) for row in m.rows] for name, m in self.matrices.items()}
 
-    def new_cache(self):
-        return KVCache(self.config.n_layer)
+    def forward(self, token_id, pos_id, cache):
+        """Logits (floats) for the token after `token_id` at `pos_id`, given what `cache` holds."""
+        return self._forward(token_id, pos_id, cache, None).data
 
-    def forward(self, token_id, pos_id, cache, attention=None):
-        """Logits (floats) for the token after `token_id` at `pos_id`; `attention` as in the scalar GPT."""
-        return self._forward(token_id, pos_id, cache, attention, None).data
-
-    def _forward(self, token_id, pos_id, cache, record, tape):
+    def _forward(self, token_id, pos_id, cache, tape):
         cfg, w = self.config, self.matrices
         check_token(cfg, token_id)
         check_position(cfg, pos_id, len(cache))
@@ -220,28 +205,27 @@ class FastGPT:
             q = linear(tape, xn, w[layer + "attn_wq"])
             cache.keys[li].append(linear(tape, xn, w[layer + "attn_wk"]))
             cache.values[li].append(linear(tape, xn, w[layer + "attn_wv"]))
-            heads = attention(tape, q, cache.keys[li], cache.values[li], cfg.n_head, record)
+            heads, weights = attention(tape, q, cache.keys[li], cache.values[li], cfg.n_head)
+            cache.record_attention(li, weights)
             x = residual(tape, linear(tape, heads, w[layer + "attn_wo"]), x)
             hidden = relu(tape, linear(tape, rmsnorm(tape, x), w[layer + "mlp_fc1"]))
             x = residual(tape, linear(tape, hidden, w[layer + "mlp_fc2"]), x)
         return linear(tape, x, w["lm_head"])
 
     def _loss(self, tokens, tape):
-        n = min(self.config.block_size, len(tokens) - 1)
+        n = self.predictions(tokens)
         cache, losses = self.new_cache(), []
         for pos_id in range(n):
-            logits = self._forward(tokens[pos_id], pos_id, cache, None, tape)
+            logits = self._forward(tokens[pos_id], pos_id, cache, tape)
             losses.append(cross_entropy(tape, logits, tokens[pos_id + 1], 1 / n))
         return reduce(add, losses, 0.0) * (1 / n)
 
     def loss(self, tokens):
         """Mean cross-entropy of predicting each next token of `tokens` (a float; no gradients)."""
-        check_tokens(self.config, tokens)
         return self._loss(tokens, None)
 
     def loss_and_gradients(self, tokens):
-        """The loss of `tokens` and d(loss)/d(every weight), as {name: rows of floats}."""
-        check_tokens(self.config, tokens)
+        self.predictions(tokens)  # refuse a bad document before touching any gradient
         for m in self.matrices.values():
             m.start_gradient()
         tape = []
@@ -264,8 +248,3 @@ class FastGPT:
             start += len(m.rows) * cols
             m.grad = None
         return loss
-
-    def next_token_probs(self, token_id, pos_id, cache, temperature):
-        """The distribution (floats) of the next token, sharpened (<1) or flattened (>1) by temperature."""
-        inv_temperature = temperature ** -1  # the seed divides each logit by the temperature
-        return softmax([logit * inv_temperature for logit in self.forward(token_id, pos_id, cache)])

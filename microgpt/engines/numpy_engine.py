@@ -13,7 +13,8 @@ handful of array operations; the model's matrices are views into the flat arrays
 
 import numpy as np
 
-from ..model import RMSNORM_EPS, KVCache, check_position, check_token, check_tokens, check_weights, parameter_shapes
+from ..config import RMSNORM_EPS, check_position, check_token, parameter_shapes
+from .base import Engine
 
 
 def rmsnorm(x):
@@ -42,30 +43,13 @@ def matrix_views(flat, config):
     return views
 
 
-def adam_update(optimizer, data, grad):
-    """One step of `optimizer` (a microgpt Adam) on the flat arrays `data` (in place) and `grad`.
-
-    The same formula as Adam.update, on arrays; the moments are kept in the optimizer as arrays.
-    """
-    lr_t, correction1, correction2 = optimizer.advance(data.size)
-    b1, b2 = optimizer.beta1, optimizer.beta2
-    m = optimizer.m = np.asarray(optimizer.m, dtype=np.float64)
-    v = optimizer.v = np.asarray(optimizer.v, dtype=np.float64)
-    m *= b1
-    m += (1 - b1) * grad
-    v *= b2
-    v += (1 - b2) * grad * grad
-    data -= lr_t * (m / correction1) / ((v / correction2) ** 0.5 + optimizer.eps)
-
-
-class NumpyGPT:
+class NumpyGPT(Engine):
     """The seed's model on numpy arrays: a document per call, not a number per object."""
 
     engine = "numpy"
 
     def __init__(self, config, weights):
-        check_weights(config, weights)
-        self.config = config
+        super().__init__(config, weights)
         self.data = np.concatenate([np.asarray(weights[name], dtype=np.float64).ravel()
                                     for name, _ in parameter_shapes(config)])
         self.grad = np.zeros_like(self.data)
@@ -73,22 +57,15 @@ class NumpyGPT:
         self.g = matrix_views(self.grad, config)
 
     def weights(self):
-        """The current weights as {name: rows of floats} (what checkpoints store)."""
         return {name: matrix.tolist() for name, matrix in self.w.items()}
 
-    def new_cache(self):
-        return KVCache(self.config.n_layer)
-
-    def forward(self, token_id, pos_id, cache, attention=None):
-        """Logits (floats) for the token after `token_id` at `pos_id`; `attention` as in the scalar GPT."""
-        return self._next_logits(token_id, pos_id, cache, attention).tolist()
-
-    def _next_logits(self, token_id, pos_id, cache, attention=None):
+    def forward(self, token_id, pos_id, cache):
+        """Logits (floats) for the token after `token_id` at `pos_id`, given what `cache` holds."""
         check_token(self.config, token_id)
         check_position(self.config, pos_id, len(cache))
-        return self._forward([token_id], pos_id, cache, attention)[0]
+        return self._forward([token_id], pos_id, cache)[0].tolist()
 
-    def _forward(self, tokens, start, cache, attention=None, saved=None):
+    def _forward(self, tokens, start, cache, saved=None):
         """Logits of positions start.. of `tokens` (one row each), attending to what `cache` holds.
 
         `saved`, if a list, receives what the backward pass needs, one dict per layer then one more.
@@ -110,8 +87,8 @@ class NumpyGPT:
             kh = np.array(cache.keys[li]).reshape(-1, cfg.n_head, hd).transpose(1, 0, 2)
             vh = np.array(cache.values[li]).reshape(-1, cfg.n_head, hd).transpose(1, 0, 2)
             att = softmax(qh @ kh.transpose(0, 2, 1) * (hd ** 0.5) ** -1 + mask)
-            if attention is not None:
-                attention.append(att[:, -1].tolist())
+            for i, rows in enumerate(att.transpose(1, 0, 2).tolist()):  # per position: its row of each head
+                cache.record_attention(li, [row[:start + i + 1] for row in rows])
             heads = (att @ vh).transpose(1, 0, 2).reshape(n, cfg.n_embd)
             x_mid = heads @ w[layer + "attn_wo"].T + x_in
             xn2, scale2 = rmsnorm(x_mid)
@@ -127,8 +104,7 @@ class NumpyGPT:
 
     def _document(self, tokens):
         """The inputs and targets the loss uses: at most block_size positions, like the seed."""
-        check_tokens(self.config, tokens)
-        n = min(self.config.block_size, len(tokens) - 1)
+        n = self.predictions(tokens)
         return np.array(tokens[:n]), np.array(tokens[1:n + 1])
 
     def loss(self, tokens):
@@ -138,7 +114,7 @@ class NumpyGPT:
         return float(-np.log(probs[np.arange(len(targets)), targets]).sum() * (1 / len(targets)))
 
     def loss_and_gradients(self, tokens):
-        """The loss of `tokens` and d(loss)/d(every weight), as {name: array} (views of self.grad)."""
+        """The loss of `tokens` and d(loss)/d(every weight), as {name: array} (views of self.grad, rows of floats)."""
         cfg, w, g = self.config, self.w, self.g
         inputs, targets = self._document(tokens)
         n, hd = len(inputs), cfg.head_dim
@@ -184,10 +160,7 @@ class NumpyGPT:
     def train_step(self, tokens, optimizer):
         """One step of Adam on one document; returns its loss before the update."""
         loss, _ = self.loss_and_gradients(tokens)
-        adam_update(optimizer, self.data, self.grad)
+        # Adam's one formula works on arrays as on floats: hand it arrays, and its moments become arrays
+        optimizer.m, optimizer.v = np.asarray(optimizer.m, dtype=np.float64), np.asarray(optimizer.v, dtype=np.float64)
+        self.data[:] = optimizer.update(self.data, self.grad)
         return loss
-
-    def next_token_probs(self, token_id, pos_id, cache, temperature):
-        """The distribution (floats) of the next token, sharpened (<1) or flattened (>1) by temperature."""
-        logits = self._next_logits(token_id, pos_id, cache)
-        return softmax(logits * temperature ** -1).tolist()  # the seed divides each logit by the temperature

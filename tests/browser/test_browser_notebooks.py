@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from microgpt import Tokenizer, load_names
-from notebook_page import open_and_run
+from .notebook_page import open_and_run
 
 pytestmark = pytest.mark.browser
 
