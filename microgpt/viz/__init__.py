@@ -1,4 +1,14 @@
-"""Visual tools for the notebooks: graphviz graphs, matplotlib plots, ipywidgets inspectors.
+"""Visual tools for the notebooks, one module per topic.
+
+Each topic has a pure function that returns the data, HTML, DOT source or figure (tested without a
+browser, and shown by notebook cells that nbval compares), and at most a thin widget around it:
+
+- `tokens`: `token_labels`, `tokenize_view` (HTML), `tokenizer_playground` (widget).
+- `graph`: `to_dot` (DOT source), `graph_rows` (what a drawing shows, as data), `draw_graph` (SVG, or how
+  to install Graphviz); graphviz only.
+- `gradients`: `inspect_expression` (a Value after backward), `gradient_inspector` (widget).
+- `dataset`: matplotlib pictures of the names: lengths, character frequencies, the bigram heatmap.
+- `training`: `moving_average`, `plot_loss_history`.
 
 Unlike the core of the package, these modules import third-party libraries (the `notebooks` extra).
 """

@@ -1,19 +1,26 @@
-"""ipywidgets playgrounds for the notebooks, each with the pure function behind it.
+"""Tokens: how a name becomes the ids the model reads.
 
-The pure functions return HTML strings, so a notebook cell (and a test) can show or check exactly
-what the widget shows. The widgets carry stable CSS classes so a browser test can find them.
+`token_labels` names every token id for axes and tables; `tokenize_view` is the pure function (an
+HTML string a notebook cell, or a test, can show or check); `tokenizer_playground` is the thin widget
+around it. The widget and its parts carry stable CSS classes so a browser test can find them:
+microgpt-tokenizer-playground, microgpt-tokenizer-view, microgpt-token-char, microgpt-token-id,
+microgpt-token-label, microgpt-token-error, microgpt-one-hot.
 """
 
 import html
 
 import ipywidgets as widgets
 
-from .plots import token_labels
-
+BOS_LABEL = "."  # how BOS is written on axes: it both starts and ends a name
 MAX_SHOWN_TOKENS = 20  # longer input is cut, with a note (the model itself reads at most 16 tokens)
 
 CELL = "width:16px;height:16px;padding:0;border:1px solid #fff;"
 HEAD = "font-family:monospace;text-align:center;padding:0 2px;"
+
+
+def token_labels(tokenizer):
+    """A label for every token id: the characters, then BOS as '.'."""
+    return list(tokenizer.chars) + [BOS_LABEL]
 
 
 def tokenize_view(tokenizer, text, max_tokens=MAX_SHOWN_TOKENS):
