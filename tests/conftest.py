@@ -7,6 +7,8 @@ import pytest
 from microgpt import GPT, GPTConfig, Tokenizer, init_weights
 from microgpt.cli import main
 
+from .seed_runner import CliInBackground
+
 # The one tiny dataset of the tests: short names whose letters cover a small vocabulary.
 TINY_NAMES = ("anna", "bob", "carla", "dave", "eve", "fabian", "gloria", "hal")
 
@@ -48,3 +50,34 @@ def run_cli(tmp_path, monkeypatch, capsys):
         out, err = capsys.readouterr()
         return CliResult(code, out, err)
     return run
+
+
+# --- long CLI runs in the background ---
+
+BACKGROUND = pytest.StashKey()
+
+
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected what will not run
+def pytest_collection_modifyitems(items):
+    """A test marked `background(command=f)` starts `python -m microgpt f(**its parameters)` now, in another
+    process, and runs last: the scalar engine's 1000 steps take minutes the other tests overlap with."""
+    for item in [item for item in items if item.get_closest_marker("background")]:
+        args = item.get_closest_marker("background").kwargs["command"](**item.callspec.params)
+        items.remove(item)
+        items.append(item)
+        if args is not None:  # None: the test will be skipped
+            item.stash[BACKGROUND] = CliInBackground(args)
+
+
+@pytest.fixture
+def background_cli(request):
+    """The run started for this test at collection (see pytest_collection_modifyitems)."""
+    run = request.node.stash[BACKGROUND]
+    yield run
+    run.stop()
+
+
+def pytest_sessionfinish(session):
+    for item in getattr(session, "items", []):  # none if collection failed
+        if BACKGROUND in item.stash:
+            item.stash[BACKGROUND].stop()  # a run whose test never ran (e.g. after -x) must not outlive pytest

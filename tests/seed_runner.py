@@ -52,6 +52,28 @@ def recorded_run(path):
     return lines
 
 
+class CliInBackground:
+    """`python -m microgpt ARGS` running in another process, so that a long run overlaps other tests."""
+
+    def __init__(self, args):
+        self.stdout = tempfile.TemporaryFile("w+")
+        self.process = subprocess.Popen([sys.executable, "-m", "microgpt", *args], stdout=self.stdout,
+                                        stderr=subprocess.PIPE, text=True, cwd=ROOT)
+
+    def output(self, timeout=3600):
+        """What it printed, once it has finished without an error."""
+        _, stderr = self.process.communicate(timeout=timeout)
+        assert self.process.returncode == 0, stderr
+        self.stdout.seek(0)
+        return self.stdout.read()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.stdout.close()
+
+
 def seed_source(**settings):
     source = SEED.read_text()
     for name, value in settings.items():

@@ -19,8 +19,8 @@ NOTEBOOKS = ROOT / "notebooks"
 LESSONS = sorted(NOTEBOOKS.glob("*.ipynb"))
 SOLUTIONS = sorted((NOTEBOOKS / "solutions").glob("*.ipynb"))
 TITLE = re.compile(r"# (\d\d) — (\S.*)")
-CHECK_CALL = re.compile(r"^(_ = )?check_\w+\(", re.MULTILINE)
-CHECK_CELL = re.compile(r"_ = (check_\w+)\(.*\)")  # one line; `_ =` keeps the returned True/False from showing
+CHECK_CALL = re.compile(r"^.*\bcheck_\w+\(", re.MULTILINE)
+CHECK_CELL = re.compile(r"(check_\w+)\(.*\)")  # one line, the checker's Verdict shown as the cell's result
 
 
 def load(path):
@@ -45,18 +45,20 @@ def code_cells(notebook):
     return [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
 
 
-def printed(cell):
-    return "".join("".join(o["text"]) for o in cell["outputs"] if o["output_type"] == "stream")
+def shown(cell):
+    """What a cell shows: its printed text and the text of its result."""
+    return "".join("".join(o["text"]) if o["output_type"] == "stream" else "".join(o.get("data", {}).get("text/plain", ""))
+                   for o in cell["outputs"])
 
 
 def checker_cells(cells):
-    """{checker name: what its cell printed} for every code cell that calls a check_... function."""
+    """{checker name: what its cell shows} for every code cell that calls a check_... function."""
     found = {}
     for cell in cells:
         if cell["cell_type"] == "code" and CHECK_CALL.search(source(cell)):
             match = CHECK_CELL.fullmatch(source(cell).strip())
-            assert match, f"a checker's cell is the one line `_ = check_...(...)`, not {source(cell)!r}"
-            found[match.group(1)] = printed(cell)
+            assert match, f"a checker's cell is the one line `check_...(...)`, not {source(cell)!r}"
+            found[match.group(1)] = shown(cell)
     return found
 
 
@@ -101,10 +103,24 @@ def test_lesson_ends_with_summary_then_exercises_that_are_not_yet_solved(path):
     assert h2_headings(notebook)[-2:] == ["## Summary", "## Exercises"]
     exercises_at = next(i for i, cell in enumerate(notebook["cells"]) if source(cell).startswith("## Exercises"))
     checks = checker_cells(notebook["cells"][exercises_at:])
-    assert (1 if path.name.startswith("00_") else 2) <= len(checks) <= 3, sorted(checks)
+    assert (1 if path.name.startswith("00_") else 2) <= len(checks) <= 5, sorted(checks)
     for checker, output in checks.items():
         assert output.startswith("❌ Not yet. Hint: "), (checker, output)
     assert checker_cells(notebook["cells"]) == checks, "checkers are called only in the exercises"
+
+
+@lessons
+def test_lesson_ends_by_saying_what_comes_next(path):
+    last = load(path)["cells"][-1]
+    assert last["cell_type"] == "markdown" and source(last).startswith("**Next →**"), source(last)
+
+
+@everything
+def test_links_to_notebooks_lead_to_notebooks_that_exist(path):
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] == "markdown":
+            for target in re.findall(r"\]\(([^)#]+\.ipynb)", source(cell)):
+                assert (path.parent / target).is_file(), f"{name(path)} links to {target}, which does not exist"
 
 
 @solutions

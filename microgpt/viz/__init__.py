@@ -3,6 +3,7 @@
 Each topic has a pure function that returns the data, HTML, DOT source or figure (tested without a
 browser, and shown by notebook cells that nbval compares), and at most a thin widget around it:
 
+- `model_map`: `model_map` (HTML): the parts of the model from token to loss, those built so far lit.
 - `tokens`: `token_labels`, `tokenize_view` (HTML), `tokenizer_playground` (widget).
 - `graph`: `to_dot` (DOT source), `graph_rows` (what a drawing shows, as data), `draw_graph` (SVG, or how
   to install Graphviz); graphviz only.

@@ -94,6 +94,23 @@ GRAPHS = """root => [...root.querySelectorAll(
         return [...svg.querySelectorAll('g.node')]
             .map(node => [...node.querySelectorAll('text')].map(t => t.textContent.trim()));
     })"""
+# Pictures and widgets (each output area that shows an image or a widget) larger than the notebook's
+# visible area: [cell index, height, width, visible height, visible width] for each.
+OVERSIZED = """path => {
+    const panel = (%s)(path);
+    const view = panel.node.querySelector('.jp-WindowedPanel-outer');
+    const oversized = [];
+    panel.content.widgets.forEach((cell, index) => {
+        for (const out of cell.node.querySelectorAll('.jp-OutputArea-child')) {
+            if (!out.querySelector('img, svg, .jupyter-widgets')) continue;
+            const box = out.querySelector('.jp-OutputArea-output').getBoundingClientRect();
+            if (box.height > view.clientHeight || box.width > view.clientWidth)
+                oversized.push([index, Math.round(box.height), Math.round(box.width), view.clientHeight, view.clientWidth]);
+        }
+    });
+    return oversized;
+}""" % PANEL
+
 HAS_NODE = """([root, labels]) => (%s)(root).flat().some(node => node.join('|') === labels.join('|'))""" % GRAPHS
 
 
@@ -149,6 +166,10 @@ class Notebook:
     def problems(self):
         return self.page.evaluate(PROBLEMS, self.path)
 
+    def oversized_outputs(self):
+        """Pictures and widgets that do not fit in the visible notebook area (see OVERSIZED)."""
+        return self.page.evaluate(OVERSIZED, self.path)
+
     def screenshot(self, name, locator=None):
         """Save a picture of `locator`, or of the whole notebook, in test-artifacts/browser."""
         path = artifact_path(name)
@@ -180,11 +201,13 @@ def open_notebook(page, server, path):
 
 
 def open_and_run(page, server, path, picture=None, same_outputs=True):
-    """Open, run all, check for errors (and, unless told otherwise, that every cell shows the same kinds
-    of output as committed: a lost plot fails), take a picture (named `picture` or after the notebook)."""
+    """Open, run all, check for errors, that every picture and widget fits on the screen (and, unless told
+    otherwise, that every cell shows the same kinds of output as committed: a lost plot fails), take a
+    picture (named `picture` or after the notebook)."""
     notebook = open_notebook(page, server, path)
     notebook.run_all()
     assert notebook.problems() == [], f"{path} shows errors"
+    assert notebook.oversized_outputs() == [], f"{path}: [cell, height, width, visible height, visible width]"
     if same_outputs:
         assert notebook.output_kinds() == notebook.committed_kinds, f"{path}: other kinds of output than committed"
     notebook.screenshot(picture or Path(path).stem)

@@ -2,8 +2,9 @@
 graphs work as a reader would use them.
 
 A new notebook's test starts with `notebook = run_notebook("NN_name.ipynb")`: open a fresh copy, run all
-cells, fail on any traceback, stderr or widget error or on a cell whose kinds of output differ from the
-committed ones, save a picture in test-artifacts/browser. Then it checks what its widgets and graphs do.
+cells, fail on any traceback, stderr or widget error, on a picture or widget that does not fit in the visible
+notebook area (the window is 1300×900, as a learner's laptop) or on a cell whose kinds of output differ from
+the committed ones, save a picture in test-artifacts/browser. Then it checks what its widgets and graphs do.
 """
 import math
 
@@ -104,6 +105,7 @@ def test_03_autograd(run_notebook):
     values["a"] = round(values["a"] + 0.1, 10)
     expect(readout["a"]).to_have_text(f"{values['a']:.2f}".replace("-", "−"))
     notebook.wait_for_node(graph, inspector_labels("a", **values))
+    assert notebook.oversized_outputs() == []  # sliders and the drawn graph on one screen
     [after] = notebook.graphs(graph)
     for name in "abc":
         assert inspector_labels(name, **values) in after
