@@ -1,26 +1,27 @@
-"""What the tests of the exercise checkers share: run a checker, and read the one verdict line it prints."""
+"""What the tests of the exercise checkers share: the line a verdict shows, and answers every checker meets."""
+
+from microgpt.exercises.verdict import Verdict
 
 
-def verdict(capsys, checker, *answer):
-    """The checker's result and the one line it printed, which must agree."""
-    ok = checker(*answer)
-    line = capsys.readouterr().out.strip()
-    assert "\n" not in line, "a checker prints exactly one verdict line"
-    assert line.startswith("✅ Correct!" if ok else "❌ Not yet. Hint:")
-    return ok, line
+def shown(verdict):
+    """The one line a notebook shows for a checker's verdict."""
+    assert isinstance(verdict, Verdict), f"a checker returns a Verdict, not {verdict!r}"
+    line = repr(verdict)
+    assert "\n" not in line, "a verdict is one line"
+    return line
 
 
-def accepted(capsys, checker, *answer):
-    ok, line = verdict(capsys, checker, *answer)
-    assert ok, line
+def accepted(checker, *answer):
+    verdict = checker(*answer)
+    assert verdict and shown(verdict).startswith("✅ Correct! "), shown(verdict)
     return True
 
 
-def hint(capsys, checker, *answer):
-    """The hint line of a checker that must reject `answer`."""
-    ok, line = verdict(capsys, checker, *answer)
-    assert not ok, line
-    return line
+def hint(checker, *answer):
+    """The hint of a checker that must reject `answer` (its line without "❌ Not yet. Hint: ")."""
+    verdict = checker(*answer)
+    assert not verdict and shown(verdict).startswith("❌ Not yet. Hint: "), shown(verdict)
+    return shown(verdict).removeprefix("❌ Not yet. Hint: ")
 
 
 def stub(*args):

@@ -97,12 +97,15 @@ def test_markup_typed_in_is_shown_as_text_not_html(tokenizer):
     assert "<b>" not in html and "&lt;" in html
 
 
-def test_very_long_input_is_cut_with_a_note(tokenizer):
+def test_a_name_is_shown_as_far_as_the_model_uses_it(tokenizer):
+    fits = tokens.tokenize_view(tokenizer, "abcdefghijklmno")  # 15 letters: BOS, 15, BOS = 17 tokens, all used
+    assert len(texts(fits, "microgpt-token-label")) == 17 and "never seen" not in fits
     name = "abcdefghijklmnopqrstuvwxyz" * 40
     html = tokens.tokenize_view(tokenizer, name)
     shown = texts(html, "microgpt-token-label")
-    assert len(shown) == tokens.MAX_SHOWN_TOKENS and shown[:3] == ["BOS", "a", "b"]
-    assert f"first {tokens.MAX_SHOWN_TOKENS} of {len(name) + 2} tokens" in html
+    assert len(shown) == tokens.BLOCK_SIZE + 1 and shown[:3] == ["BOS", "a", "b"]
+    assert f"reads at most 16 tokens" in html and f"only the first 17 of these {len(name) + 2} tokens" in html
+    assert len(texts(tokens.tokenize_view(tokenizer, "abcdefg", block_size=4), "microgpt-token-label")) == 5
     shorter = tokens.tokenize_view(tokenizer, name[:100])
     assert abs(len(html) - len(shorter)) < 10  # the view's size does not grow with the input
 

@@ -12,7 +12,8 @@ import html
 import ipywidgets as widgets
 
 BOS_LABEL = "."  # how BOS is written on axes: it both starts and ends a name
-MAX_SHOWN_TOKENS = 20  # longer input is cut, with a note (the model itself reads at most 16 tokens)
+BLOCK_SIZE = 16  # the seed's context: the model reads at most 16 tokens, so it uses a name's first 17
+MAX_SHOWN_CHARS = 30  # an unknown-character message suggests lowercase only for input shorter than this
 
 CELL = "width:16px;height:16px;padding:0;border:1px solid #fff;"
 HEAD = "font-family:monospace;text-align:center;padding:0 2px;"
@@ -23,11 +24,13 @@ def token_labels(tokenizer):
     return list(tokenizer.chars) + [BOS_LABEL]
 
 
-def tokenize_view(tokenizer, text, max_tokens=MAX_SHOWN_TOKENS):
+def tokenize_view(tokenizer, text, block_size=BLOCK_SIZE):
     """HTML showing `text` as the model sees it: BOS, one token per character, BOS.
 
     A table gives each token and its id; below it each token is a row of a one-hot grid over the
-    vocabulary. Characters outside the vocabulary give a message instead, never an exception.
+    vocabulary. The model reads at most `block_size` tokens and predicts the one after each, so only
+    the first block_size + 1 tokens are shown, with a note when more are cut. Characters outside the
+    vocabulary give a message instead, never an exception.
     """
     unknown = [(i, ch) for i, ch in enumerate(text) if ch not in tokenizer.chars]
     if unknown:
@@ -35,9 +38,10 @@ def tokenize_view(tokenizer, text, max_tokens=MAX_SHOWN_TOKENS):
     ids = tokenizer.encode_doc(text)
     names = ["BOS" if i == tokenizer.bos else tokenizer.chars[i] for i in ids]
     note = ""
-    if len(ids) > max_tokens:
-        note = f"<p>Showing the first {max_tokens} of {len(ids)} tokens.</p>"
-        ids, names = ids[:max_tokens], names[:max_tokens]
+    if len(ids) > block_size + 1:
+        note = (f"<p>The model reads at most {block_size} tokens and predicts the one after each, so it uses "
+                f"only the first {block_size + 1} of these {len(ids)} tokens: the rest is never seen.</p>")
+        ids, names = ids[:block_size + 1], names[:block_size + 1]
     if not text:
         note += "<p>An empty name is just BOS, BOS: a start, then straight away the end.</p>"
     return ('<div class="microgpt-tokens">'
@@ -73,7 +77,7 @@ def _unknown_message(tokenizer, text, unknown, max_listed=5):
         listed += f" and {len(unknown) - max_listed} more"
     message = (f"Not in the vocabulary: {listed}. This tokenizer knows only the "
                f"{len(tokenizer.chars)} characters {''.join(tokenizer.chars)!r} (and BOS).")
-    if len(text) <= MAX_SHOWN_TOKENS and all(ch in tokenizer.chars for ch in text.lower()):
+    if len(text) <= MAX_SHOWN_CHARS and all(ch in tokenizer.chars for ch in text.lower()):
         message += f" The names are all lowercase: try {text.lower()!r}."
     return f'<p class="microgpt-token-error" style="color:#b00020">{html.escape(message)}</p>'
 

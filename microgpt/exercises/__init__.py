@@ -1,0 +1,13 @@
+"""The notebooks' self-checks: each `check_...` returns a Verdict, right (with praise) or not yet (with a hint).
+
+A notebook imports the checkers of its own topic, e.g. `from microgpt.exercises.bigram import check_name_nll`,
+and ends an exercise's cell with `check_name_nll(name_nll)`: the cell shows the verdict's one line.
+Hints point at the mistake, never at the answer; solutions live in notebooks/solutions/.
+
+- verdict:    Verdict, Hint, @checker and `call` (runs the learner's function), numeric comparisons
+- welcome:    00, hotter names and new names
+- tokenizer:  01, the vocabulary, encoding with BOS, decoding
+- bigram:     02, smoothing, the loss of a name, temperature
+- autograd:   03, the central difference, gradients by hand, tanh
+- blocks:     04, cross-entropy, the logits' gradient, LayerNorm
+"""
