@@ -1,26 +1,49 @@
-# make lab  : set everything up, then open the notebooks in JupyterLab
-# make test : set everything up, then run every test (package, notebooks with nbval, browser)
+# make lab   : the notebooks' environment (.venv with the `notebooks` extra, Graphviz when it can be
+#              installed), then JupyterLab on notebooks/
+# make check : the package's tests without notebooks, browser or slow training runs: the edit loop
+# make test  : all of make lab's environment, plus the `test` extra and a Chromium, then every test
+#              (package, notebooks with nbval, browser)
+# make setup : make test's environment, without running the tests
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+LAB_STAMP := $(VENV)/.lab-installed
+TEST_STAMP := $(VENV)/.test-installed
+SYSTEM_DEPS := PYTHON=$(PYTHON) bash scripts/install_system_deps.sh
 
-.PHONY: lab test setup system-deps notebooks benchmark clean
+.PHONY: lab check test setup lab-system-deps test-system-deps notebooks benchmark clean
+.NOTPARALLEL:  # apt-get and pip, one at a time
 
-$(STAMP): pyproject.toml
+# What pip cannot install (checked on every run; installed with apt-get when missing, if possible).
+# lab: Python's venv module, and Graphviz when it can be installed (else a one-line hint).
+# test: the same, both needed, plus a Chromium (MICROGPT_CHROMIUM, else chromium & co. on PATH).
+lab-system-deps:
+	@$(SYSTEM_DEPS) lab
+
+test-system-deps:
+	@$(SYSTEM_DEPS) test
+
+# The settings override turns JupyterLab's news pop-up off (see scripts/install_lab_settings.py).
+LAB_SETTINGS := scripts/install_lab_settings.py scripts/lab_settings_overrides.json
+$(LAB_STAMP): pyproject.toml $(LAB_SETTINGS) | lab-system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[notebooks]"
+	$(BIN)/python scripts/install_lab_settings.py
+	touch $@
+
+$(TEST_STAMP): $(LAB_STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[notebooks,test]"
 	touch $@
 
-setup: system-deps $(STAMP)
-
-system-deps:
-	PYTHON=$(PYTHON) bash scripts/install_system_deps.sh
+setup: test-system-deps $(TEST_STAMP)
 
 # As root (a container, a CI machine) JupyterLab needs --allow-root.
-lab: setup
+lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
+
+check: $(TEST_STAMP)
+	$(BIN)/python -m pytest tests --ignore=tests/browser -m "not slow"
 
 test: setup
 	$(BIN)/python -m pytest
@@ -29,8 +52,8 @@ test: setup
 notebooks: setup
 	$(BIN)/python scripts/execute_notebooks.py
 
-benchmark: setup
-	$(BIN)/python benchmarks/engines.py
+benchmark: $(TEST_STAMP)
+	$(BIN)/python -m benchmarks.engines
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache

@@ -1,4 +1,5 @@
 """Fixtures for the browser tests: one private JupyterLab server and one headless Chromium per session."""
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -9,11 +10,16 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
-from lab_server import LabServer
-from notebook_page import artifact_path, open_and_run, safe_name
+from .lab_server import LabServer
+from .notebook_page import artifact_path, open_and_run, safe_name
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright's own browser download is not used
+# Which Chromium: $MICROGPT_CHROMIUM, else chromium, chromium-browser, google-chrome, ... on PATH
+# (Playwright's own browser download is not used). One lookup, shared with `make test`'s install step.
+_spec = importlib.util.spec_from_file_location(
+    "find_chromium", Path(__file__).resolve().parents[2] / "scripts" / "find_chromium.py")
+find_chromium = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(find_chromium)
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root
     "--disable-gpu",
@@ -53,10 +59,12 @@ def lab_without_dot(tmp_path):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/install_system_deps.sh`")
+    try:
+        chromium = find_chromium.find_chromium()
+    except find_chromium.ChromiumNotFound as error:
+        pytest.fail(str(error))
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:
