@@ -87,7 +87,7 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def page(browser):
     """A fresh browser context (no cookies, no storage) per test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context = browser.new_context(viewport={"width": 1300, "height": 900})  # a laptop, as in the learner walk-through
     context.set_default_timeout(ACTION_TIMEOUT)
     try:
         yield context.new_page()
