@@ -8,11 +8,10 @@ from matplotlib.colors import LogNorm
 from microgpt import Tokenizer, bigram
 from microgpt.viz import dataset
 
+from .conftest import TINY_NAMES as DOCS
 from .viz_helpers import close_figures  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.usefixtures("close_figures")
-
-DOCS = ["emma", "ava", "zoe", "bob", "quinn"]
 
 
 @pytest.fixture
@@ -25,7 +24,7 @@ def test_bigram_heatmap_shows_the_27x27_counts_with_bos_as_a_dot(tokenizer):
     ax = dataset.plot_bigram_heatmap(counts, tokenizer).axes[0]
     shown = ax.images[0].get_array()
     assert shown.shape == (27, 27)
-    assert shown[tokenizer.bos][tokenizer.encode("e")[0]] == 1  # "emma" starts with e
+    assert shown[tokenizer.bos][tokenizer.encode("e")[0]] == 1  # "eve" starts with e
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert labels == list("abcdefghijklmnopqrstuvwxyz.")
     assert [t.get_text() for t in ax.get_yticklabels()] == labels
@@ -62,14 +61,14 @@ def test_bigram_heatmap_refuses_counts_of_the_wrong_shape(tokenizer):
 
 def test_length_histogram_has_one_bar_per_length():
     ax = dataset.plot_length_histogram(DOCS).axes[0]
-    assert [b.get_x() + b.get_width() / 2 for b in ax.patches] == [3, 4, 5]
-    assert [b.get_height() for b in ax.patches] == [3, 1, 1]  # ava zoe bob | emma | quinn
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["3", "4", "5"]
-    assert ax.get_title() == "Lengths of 5 names"
+    assert [b.get_x() + b.get_width() / 2 for b in ax.patches] == [3, 4, 5, 6]
+    assert [b.get_height() for b in ax.patches] == [3, 2, 1, 2]  # bob eve hal | anna dave | carla | fabian gloria
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["3", "4", "5", "6"]
+    assert ax.get_title() == "Lengths of 8 names"
 
 
 def test_char_frequencies_count_every_character_in_order():
     ax = dataset.plot_char_frequencies(DOCS).axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == sorted(set("".join(DOCS)))
     heights = dict(zip(sorted(set("".join(DOCS))), [b.get_height() for b in ax.patches]))
-    assert heights["a"] == 3 and heights["n"] == 2 and heights["q"] == 1
+    assert heights["a"] == 9 and heights["b"] == 3 and heights["r"] == 2 and heights["i"] == 2
