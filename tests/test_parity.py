@@ -6,9 +6,11 @@ names recorded in tests/reference/ (so machines without ../shared check parity t
 checkpoint's 1000 steps are checked against it in test_shipped_checkpoint.py).
 """
 
+import functools
+
 import pytest
 
-from microgpt import ENGINES, Run, load_names, num_parameters, train
+from microgpt import ENGINES, Run, embedded_names_path, load_names, num_parameters, train
 
 from . import seed_runner
 
@@ -45,42 +47,41 @@ def test_seed42_on_the_seed_names_prints_every_reference_line(engine, background
 # feed inside a name, and fewer documents than training steps (so the steps wrap around).
 MESSY = b"Ann-Marie\r\n\r\n  bob \rCarla2\n\n\tdave\x0cjr\neve\n \nZoe\n"
 
-CONFIGS = {
-    "seed 7, two layers": dict(seed=7, n_layer=2, steps=8, samples=3),
-    "narrow, two heads, hotter": dict(seed=3, n_embd=8, n_head=2, steps=20, samples=5, temperature=0.9),
-    "one head": dict(seed=11, n_head=1, steps=10, samples=3, temperature=1.0),
-    "short context cuts names": dict(seed=5, block_size=4, steps=20, samples=6),
-    "wide, eight heads, cooler": dict(seed=1, n_embd=24, n_head=8, steps=5, samples=3, temperature=0.3),
+# (dataset, settings): the seed's own output for each is computed once, then every engine must print it
+CASES = {
+    "seed 7, two layers": ("seed names", dict(seed=7, n_layer=2, steps=8, samples=3)),
+    "narrow, two heads, hotter": ("seed names", dict(seed=3, n_embd=8, n_head=2, steps=20, samples=5, temperature=0.9)),
+    "one head": ("seed names", dict(seed=11, n_head=1, steps=10, samples=3, temperature=1.0)),
+    "short context cuts names": ("seed names", dict(seed=5, block_size=4, steps=20, samples=6)),
+    "wide, eight heads, cooler": ("seed names", dict(seed=1, n_embd=24, n_head=8, steps=5, samples=3, temperature=0.3)),
+    "messy dataset": ("messy", dict(seed=2, n_embd=8, n_head=2, block_size=6, steps=12, samples=4, temperature=1.5)),
+    "embedded names": ("embedded names", dict(seed=13, steps=6, samples=4)),
 }
 
 
-@seed_runner.needs_shared
-@pytest.mark.slow
-@pytest.mark.parametrize("name", CONFIGS)
-def test_same_lines_as_the_seed_with_other_settings(run_cli, name):
-    settings = CONFIGS[name]
-    assert package_lines(run_cli, seed_runner.SEED_NAMES, **settings) == \
-        seed_runner.run_seed(seed_runner.SEED_NAMES, **settings)
+@pytest.fixture(scope="module")
+def datasets(tmp_path_factory):
+    messy = tmp_path_factory.mktemp("data") / "messy.txt"
+    messy.write_bytes(MESSY)
+    return {"seed names": seed_runner.SEED_NAMES, "messy": messy, "embedded names": embedded_names_path()}
+
+
+@functools.lru_cache(maxsize=None)
+def seed_lines(case, data_path):
+    """What the seed itself prints for `case` (run once, whichever engine asks first)."""
+    return seed_runner.run_seed(data_path, **CASES[case][1])
 
 
 @seed_runner.needs_shared
 @pytest.mark.slow
-def test_same_lines_as_the_seed_on_a_messy_dataset(run_cli, tmp_path):
-    path = tmp_path / "messy.txt"
-    path.write_bytes(MESSY)
-    settings = dict(seed=2, n_embd=8, n_head=2, block_size=6, steps=12, samples=4, temperature=1.5)
-    lines = package_lines(run_cli, path, **settings)
-    assert lines[:2] == ["num docs: 6", "vocab size: 19"]
-    assert lines == seed_runner.run_seed(path, **settings)
-
-
-@seed_runner.needs_shared
-@pytest.mark.slow
-def test_same_lines_as_the_seed_on_the_embedded_names(run_cli):
-    from microgpt import embedded_names_path
-    settings = dict(seed=13, steps=6, samples=4)
-    assert package_lines(run_cli, embedded_names_path(), **settings) == \
-        seed_runner.run_seed(embedded_names_path(), **settings)
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("case", CASES)
+def test_same_lines_as_the_seed_with_other_settings_and_data(run_cli, datasets, case, engine):
+    data, settings = CASES[case]
+    lines = package_lines(run_cli, datasets[data], engine, **settings)
+    assert lines == seed_lines(case, datasets[data])
+    if case == "messy dataset":
+        assert lines[:2] == ["num docs: 6", "vocab size: 19"]
 
 
 # --- the embedded names against the seed's recorded run (no ../shared needed) ---
