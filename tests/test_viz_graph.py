@@ -162,6 +162,7 @@ def test_draw_graph_explains_how_to_install_dot_when_it_is_missing(monkeypatch, 
     drawing = draw_graph(worked_example())
     assert isinstance(drawing, DotMissing)
     page = html.unescape(drawing._repr_html_())
+    assert "<code>brew install graphviz</code>" in page and "`" not in page.split("<pre>")[0]
     assert MISSING_DOT in page and MISSING_DOT in repr(drawing)
     for command in ("sudo apt-get install graphviz", "conda install -c conda-forge graphviz", "brew install graphviz"):
         assert command in page and command in repr(drawing)

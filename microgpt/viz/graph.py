@@ -162,7 +162,7 @@ class DotMissing:
         return f"{MISSING_DOT}, so the graph cannot be drawn: {INSTALL_HINT}.\nDOT source:\n{self.source}"
 
     def _repr_html_(self):
-        hint = html.escape(INSTALL_HINT)
+        hint = re.sub(r"`([^`]*)`", r"<code>\1</code>", html.escape(INSTALL_HINT))  # commands as code, not `quoted`
         return (f"<div class='microgpt-dot-missing'><p><b>{html.escape(MISSING_DOT)}</b>, so the graph cannot be "
                 f"drawn: {hint}.</p><p>DOT source:</p><pre>{html.escape(self.source)}</pre></div>")
 
