@@ -38,6 +38,12 @@ def test_00_welcome(run_notebook):
     assert_graphs_drawn(notebook)
     [drawing] = notebook.graphs(notebook.cells_with_output("image/svg+xml")[0])
     assert ["d", "data 4", "grad 0"] in drawing  # d = a*b + c = 2*(-3) + 10, before any backward()
+    parts = notebook.locator(".microgpt-model-map .microgpt-map-part")  # the picture of the model
+    expect(parts).to_have_count(8)
+    expect(parts.first).to_contain_text("token id")
+    expect(parts.last).to_contain_text("loss")
+    expect(parts.filter(has_text="✓")).to_have_count(0)  # nothing is built yet
+    notebook.screenshot("00_welcome-model-map", notebook.locator(".microgpt-model-map"))
     square = notebook.locator(".widget-hbox:has(.widget-slider)")
     expect(square.locator(".widget-label", has_text="squared")).to_have_text("3 squared is 9")
     press_right(notebook, square)
@@ -68,6 +74,13 @@ def test_01_data_and_tokenizer(run_notebook):
 
     playground.locator("input").press_sequentially("X")  # not in the vocabulary: a message, no traceback
     expect(playground.locator(".microgpt-token-error")).to_contain_text("'X' (position 3)")
+
+    long_name = "annamariaguadalupe"  # 18 letters, 20 tokens: the model uses the first block_size + 1 = 17
+    playground.locator("input").fill(long_name)
+    expect(playground.locator(".microgpt-token-char")).to_have_text(["BOS"] + list(long_name[:16]))
+    expect(playground).to_contain_text("only the first 17 of these 20 tokens: the rest is never seen")
+    notebook.screenshot("01_data_and_tokenizer-long-name", playground)
+    assert notebook.oversized_outputs() == []
     assert notebook.problems() == []
 
 
@@ -90,6 +103,9 @@ def inspector_labels(name, a, b, c):
 def test_03_autograd(run_notebook):
     notebook = run_notebook("03_autograd.ipynb")
     assert_graphs_drawn(notebook)
+    drawings = [drawing for cell in notebook.cells_with_output("image/svg+xml") for drawing in notebook.graphs(cell)]
+    # section 7's compact drawing: the operation in a grey cell of its box, the plain 2 folded into it
+    assert any(["+ 2", "n", "data 1.25", "grad 0.9756"] in drawing for drawing in drawings), drawings
     inspector = notebook.locator(".widget-vbox:has(> .microgpt-grad-inspector)")
     sliders = {name: inspector.locator(".widget-slider").filter(has=notebook.page.get_by_text(name, exact=True))
                for name in "abc"}
@@ -116,3 +132,15 @@ def test_03_autograd(run_notebook):
 def test_04_building_blocks(run_notebook):
     notebook = run_notebook("04_building_blocks.ipynb")
     assert_graphs_drawn(notebook)
+    [drawing] = notebook.graphs(notebook.cells_with_output("image/svg+xml")[0])
+    assert ["* -1", "loss", "data 0.417", "grad 1"] in drawing  # op_nodes=False: the operation in the box
+    assert any(box[0] == "+ 0" for box in drawing)  # the 0 that sum() starts from, folded into its operation
+    maps = notebook.locator(".microgpt-model-map")
+    expect(maps).to_have_count(2)  # at the start and in the summary
+    expect(maps.first.locator(".microgpt-map-part", has_text="✓")).to_have_count(2)  # tokens (01), loss (02)
+    expect(maps.last.locator(".microgpt-map-part", has_text="✓")).to_have_count(6)  # and what 04 built
+    visible = notebook.locator(".jp-WindowedPanel-outer").bounding_box()
+    for i in range(2):
+        box = maps.nth(i).bounding_box()
+        assert box["width"] <= visible["width"] and box["height"] <= visible["height"], box
+    notebook.screenshot("04_building_blocks-model-map", maps.first)
