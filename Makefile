@@ -52,8 +52,10 @@ test: setup
 notebooks: setup
 	$(BIN)/python scripts/execute_notebooks.py
 
-benchmark: $(TEST_STAMP)
+# Figures only, never pass/fail: engine speed beside the seed's, and widget latency in a real JupyterLab.
+benchmark: setup
 	$(BIN)/python -m benchmarks.engines
+	$(BIN)/python -m benchmarks.widgets
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache

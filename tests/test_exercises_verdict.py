@@ -14,9 +14,11 @@ MODULES = [importlib.import_module(f"microgpt.exercises.{module.name}")
 CHECKERS = {name: getattr(module, name) for module in MODULES for name in dir(module) if name.startswith("check_")}
 ANSWER_IS_A_FUNCTION = ["check_novel_names", "check_build_vocab", "check_encode_with_bos", "check_decode_ids",
                         "check_bigram_probs", "check_name_nll", "check_with_temperature", "check_central_difference",
-                        "check_tanh", "check_cross_entropy", "check_logit_grads", "check_layernorm"]
+                        "check_tanh", "check_cross_entropy", "check_logit_grads", "check_layernorm",
+                        "check_embed_name", "check_rmsnorm", "check_mlp_block",
+                        "check_attention_weights", "check_unscaled", "check_head_output"]
 ANSWER_IS_A_VALUE = ["check_hot_names", "check_novel_count", "check_highest_loss", "check_tempered_names",
-                     "check_hand_gradients"]
+                     "check_hand_gradients", "check_nearest_consonant", "check_explorer_answer"]
 
 
 def test_a_verdict_is_truthy_when_right_and_one_line():

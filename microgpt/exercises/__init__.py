@@ -10,4 +10,6 @@ Hints point at the mistake, never at the answer; solutions live in notebooks/sol
 - bigram:     02, smoothing, the loss of a name, temperature
 - autograd:   03, the central difference, gradients by hand, tanh
 - blocks:     04, cross-entropy, the logits' gradient, LayerNorm
+- embeddings: 05, embedding a name, rmsnorm, the MLP block with its residual, the picture of the embeddings
+- attention:  06, one query's weights, without the scale, one head of many, a question for the explorer
 """

@@ -10,6 +10,10 @@ browser, and shown by notebook cells that nbval compares), and at most a thin wi
 - `gradients`: `inspect_expression` (a Value after backward), `gradient_inspector` (widget).
 - `dataset`: matplotlib pictures of the names: lengths, character frequencies, the bigram heatmap.
 - `training`: `moving_average`, `plot_loss_history`.
+- `embeddings`: `project_2d` (PCA), `cosine_similarities`, and figures of the token map, the position
+  similarities, the residual stream and gradient sizes (notebook 05).
+- `attention`: `read_attention` (the weights a model records, with a note or an error), `attention_html`,
+  `attention_table`, `attention_explorer` (widget; notebook 06).
 
 Unlike the core of the package, these modules import third-party libraries (the `notebooks` extra).
 """

@@ -7,11 +7,13 @@ notebook area (the window is 1300×900, as a learner's laptop) or on a cell whos
 the committed ones, save a picture in test-artifacts/browser. Then it checks what its widgets and graphs do.
 """
 import math
+import re
 
 import pytest
 from playwright.sync_api import expect
 
-from microgpt import Tokenizer, load_names
+from microgpt import Tokenizer, load_names, load_shipped, make_model
+from microgpt.viz.attention import read_attention
 from .notebook_page import open_and_run
 
 pytestmark = pytest.mark.browser
@@ -144,3 +146,113 @@ def test_04_building_blocks(run_notebook):
         box = maps.nth(i).bounding_box()
         assert box["width"] <= visible["width"] and box["height"] <= visible["height"], box
     notebook.screenshot("04_building_blocks-model-map", maps.first)
+
+
+def test_05_embeddings_and_mlp(run_notebook):
+    notebook = run_notebook("05_embeddings_and_mlp.ipynb")
+    maps = notebook.locator(".microgpt-model-map")
+    expect(maps).to_have_count(2)  # at the start and in the summary
+    expect(maps.first.locator(".microgpt-map-part", has_text="✓")).to_have_count(6)  # what 01-04 built
+    expect(maps.first.locator(".microgpt-map-part", has_text="embeddings")).not_to_contain_text("✓")
+    expect(maps.last.locator(".microgpt-map-part", has_text="✓")).to_have_count(7)  # and the embeddings
+    expect(maps.last.locator(".microgpt-map-part", has_text="embeddings")).to_contain_text("✓")
+
+    def picture(code):
+        """The cell whose code contains `code`: its one picture drawn, and the cell itself."""
+        cell = notebook.locator(".jp-CodeCell").filter(has_text=code)
+        image = cell.locator(".jp-OutputArea-output img")
+        expect(image).to_have_count(1)
+        assert image.evaluate("img => img.complete && img.naturalWidth > 300 && img.naturalHeight > 200")
+        return cell
+
+    for code in ("plot_stream(", "plot_gradient_sizes("):
+        picture(code)
+    token_map = picture("plot_token_map(")  # the trained token embeddings, by PCA
+    expect(token_map.locator(".jp-OutputArea-output")).to_contain_text(["direction 1 holds 31% of the spread"])
+    notebook.screenshot("05_embeddings_and_mlp-token-map", token_map)
+    heatmap = picture("plot_similarity(")  # the position embeddings' similarities
+    notebook.screenshot("05_embeddings_and_mlp-positions", heatmap)
+    outputs = notebook.locator(".jp-OutputArea-output")
+    expect(outputs.filter(has_text="the same 27 logits as GPT.forward at each of the 5 positions")).to_have_count(1)
+    expect(outputs.filter(has_text="direction 1 of the vowels: a -0.80")).to_have_count(1)
+    expect(outputs.filter(has_text="❌ Not yet. Hint:")).to_have_count(4)  # the exercises, still to do
+
+
+def drawn_weights(view, head=0):
+    """{(query, key): weight} drawn in the `head`-th heatmap of an attention explorer's view (the cells' tips)."""
+    tips = view.locator(".microgpt-attn-map").nth(head).locator(".microgpt-attn-cell").evaluate_all(
+        "cells => cells.map(cell => cell.dataset.tip)")
+    found = [re.fullmatch(r".* \((\d+)\) → .* \((\d+)\): ([\d.]+)", tip).groups() for tip in tips]
+    return {(int(q), int(k)): float(w) for q, k, w in found}
+
+
+def expected_weights(model, tokenizer, name, head):
+    maps = read_attention(model, tokenizer, name)
+    return {(q, k): round(w, 4) for q, row in enumerate(maps.weights[0][head]) for k, w in enumerate(row)}
+
+
+def tip_shown(cell):
+    """The text a cell's tip shows now (its ::after content), or 'none' when hidden."""
+    return cell.evaluate("cell => getComputedStyle(cell, '::after').content")
+
+
+def test_06_attention(run_notebook):
+    notebook = run_notebook("06_attention.ipynb")
+    ck = load_shipped()
+    fast = make_model(ck.config, ck.weights, engine="fast")
+    maps = notebook.locator(".microgpt-model-map")
+    expect(maps.first.locator(".microgpt-map-part", has_text="✓")).to_have_count(7)  # all but attention
+    expect(maps.last.locator(".microgpt-map-part", has_text="✓")).to_have_count(8)  # all lit
+    explorer = notebook.locator(".microgpt-attention-explorer")
+    view = explorer.locator(".microgpt-attention-view")
+    view.scroll_into_view_if_needed()
+    expect(view.locator(".microgpt-attn-cell")).to_have_count(15)  # emma: BOS and 4 letters, 1 + 2 + ... + 5
+    emma = drawn_weights(view)
+    assert emma == expected_weights(fast, ck.tokenizer, "emma", 0)
+    printed = notebook.locator(".jp-CodeCell").filter(has_text="attention_table(maps, layer=0, head=h)")
+    head_0 = printed.locator(".jp-OutputArea-output").inner_text().split("head 1")[0].splitlines()[2:]
+    assert [line.split()[1:] for line in head_0] == [[f"{emma[q, k]:.2f}" for k in range(q + 1)] for q in range(5)]
+
+    cell = view.locator(".microgpt-attn-cell").nth(1)  # the e (1) looking at BOS (0)
+    assert tip_shown(cell) == "none"
+    cell.hover()
+    assert tip_shown(cell) == f'"e (1) → BOS (0): {emma[1, 0]:.4f}"'
+    other = view.locator(".microgpt-attn-cell").nth(4)  # the m (2) looking at the e (1)
+    other.click()
+    notebook.page.mouse.move(0, 0)  # the tip of a clicked cell stays
+    assert tip_shown(other) == f'"m (2) → e (1): {emma[2, 1]:.4f}"' and tip_shown(cell) == "none"
+    notebook.screenshot("06_attention-explorer-emma", view)
+
+    name = explorer.locator("input[type=text]")
+    name.fill("olivia")
+    expect(view.locator(".microgpt-attn-cell")).to_have_count(28)  # BOS and 6 letters
+    assert drawn_weights(view) == expected_weights(fast, ck.tokenizer, "olivia", 0)
+    explorer.locator("button", has_text="head 3").click()
+    expect(view.locator(".microgpt-attn-map")).to_have_attribute("data-head", "3")
+    assert drawn_weights(view) == expected_weights(fast, ck.tokenizer, "olivia", 3)
+    expect(explorer.locator("select").nth(1).locator("option")).to_have_text(["layer 0"])  # the only layer
+    explorer.locator("select").nth(1).select_option(label="layer 0")
+    explorer.locator("button", has_text="all heads").click()
+    expect(view.locator(".microgpt-attn-map")).to_have_count(4)
+    for head in range(4):
+        assert drawn_weights(view, head) == expected_weights(fast, ck.tokenizer, "olivia", head)
+    explorer.locator("select").first.select_option(label="maximilianalexander (19 letters)")
+    expect(name).to_have_value("maximilianalexander")
+    expect(view.locator(".microgpt-attn-note")).to_contain_text("The rest, 'nder', is never seen")
+    expect(view.locator(".microgpt-attn-cell")).to_have_count(4 * 16 * 17 // 2)
+    assert notebook.oversized_outputs() == []  # four 16 x 16 maps and the controls on one screen
+    notebook.screenshot("06_attention-explorer-all-heads", view)
+
+    name.fill("")
+    expect(view.locator(".microgpt-attn-note")).to_contain_text("An empty name is just BOS")
+    expect(view.locator(".microgpt-attn-cell")).to_have_count(4)
+    name.press_sequentially("Emma")
+    expect(view.locator(".microgpt-attn-error")).to_contain_text("try 'emma'")
+    expect(view.locator(".microgpt-attn-map")).to_have_count(0)
+    name.fill("zoë")
+    expect(view.locator(".microgpt-attn-error")).to_contain_text("'ë'")
+    explorer.locator("button", has_text="head 0").click()
+    name.fill("emma")
+    expect(view.locator(".microgpt-attn-cell")).to_have_count(15)
+    assert drawn_weights(view) == emma
+    assert notebook.problems() == []

@@ -1,0 +1,86 @@
+"""Notebook 06's checkers: the model answers pass, and each typical mistake gets its own hint."""
+
+import math
+
+from .checker_verdicts import accepted, hint
+from microgpt import Value, softmax
+from microgpt.exercises.attention import (check_attention_weights, check_explorer_answer, check_head_output,
+                                          check_unscaled)
+
+
+def scaled_weights(q, keys, scale=None):
+    """softmax of q . k * scale over the keys; the scale 1/sqrt(head_dim) unless told otherwise."""
+    scale = len(q) ** -0.5 if scale is None else scale
+    return softmax([sum(qi * ki for qi, ki in zip(q, k)) * scale for k in keys])
+
+
+def test_attention_weights():
+    assert accepted(check_attention_weights, scaled_weights)
+    assert accepted(check_attention_weights, lambda q, keys: softmax(
+        [sum(qi * ki for qi, ki in zip(q, k)) / math.sqrt(len(q)) for k in keys]))
+
+
+def test_attention_weights_mistakes():
+    assert "left out the scale" in hint(check_attention_weights, lambda q, keys: scaled_weights(q, keys, 1))
+    assert "head_dim itself" in hint(check_attention_weights, lambda q, keys: scaled_weights(q, keys, 1 / len(q)))
+    assert "inverse" in hint(check_attention_weights, lambda q, keys: scaled_weights(q, keys, len(q) ** 0.5))
+    assert "number of keys" in hint(check_attention_weights,
+                                    lambda q, keys: scaled_weights(q, keys, len(keys) ** -0.5))
+    assert "these are the scores" in hint(check_attention_weights, lambda q, keys: [
+        sum(qi * ki for qi, ki in zip(q, k)) * len(q) ** -0.5 for k in keys])
+    assert "list of Values" in hint(check_attention_weights, lambda q, keys: [w.data for w in scaled_weights(q, keys)])
+    assert "one weight per key" in hint(check_attention_weights, lambda q, keys: scaled_weights(q, keys)[:-1] or [])
+    assert "gets no gradient" in hint(check_attention_weights,
+                                      lambda q, keys: [Value(w.data) for w in scaled_weights(q, keys)])
+    assert "check each step" in hint(check_attention_weights, lambda q, keys: scaled_weights(keys[0], [q] * len(keys)))
+
+
+def test_unscaled_weights_and_what_changed():
+    def unscaled(q, keys):
+        return scaled_weights(q, keys, 1)
+
+    assert accepted(check_unscaled, unscaled, "b")
+    assert accepted(check_unscaled, unscaled, "(B)")
+    assert "still scaled" in hint(check_unscaled, scaled_weights, "b")
+    assert "now answer the question" in hint(check_unscaled, unscaled)
+    assert "now answer the question" in hint(check_unscaled, unscaled, ...)
+    assert "one of the letters" in hint(check_unscaled, unscaled, "e")
+    assert "add up to 1" in hint(check_unscaled, unscaled, "a")
+    assert "order stays" in hint(check_unscaled, unscaled, "c")
+    assert "multiplying them does not" in hint(check_unscaled, unscaled, "d")
+
+
+def head(q, keys, values, h, n_head, scale_dim=None, start=None, mixed=None):
+    hd = len(q) // n_head
+    s = h * hd if start is None else start
+    weights = scaled_weights(q[s:s + hd], [k[s:s + hd] for k in keys], (scale_dim or hd) ** -0.5)
+    mixed = values if mixed is None else mixed
+    return [sum(w * v[j] for w, v in zip(weights, mixed)) for j in range(s, s + hd)]
+
+
+def test_head_output():
+    assert accepted(check_head_output, head)
+    assert "whole vector's length" in hint(check_head_output, lambda q, k, v, h, n: head(q, k, v, h, n, len(q)))
+    assert "not head h's" in hint(check_head_output, lambda q, k, v, h, n: head(q, k, v, h, n, start=h))
+    assert "mixed the keys" in hint(check_head_output, lambda q, k, v, h, n: head(q, k, v, h, n, mixed=k))
+    def the_weights(q, k, v, h, n):
+        return scaled_weights(q[:len(q) // n], [x[:len(q) // n] for x in k])
+
+    assert "one number per key" in hint(check_head_output, the_weights)
+    assert "as long as the whole vector" in hint(check_head_output, lambda q, k, v, h, n: head(q, k, v, 0, 1))
+    assert "list of Values" in hint(check_head_output, lambda q, k, v, h, n: [o.data for o in head(q, k, v, h, n)])
+    assert "check the slice" in hint(check_head_output, lambda q, k, v, h, n: head(q, v, k, h, n))
+    assert "output of head 0, not of head 1" in hint(check_head_output, lambda q, k, v, h, n: head(q, k, v, h - 1, n))
+    assert "one short" in hint(check_head_output, lambda q, k, v, h, n: head(q, k, v, h, n)[:-1])
+
+
+def test_explorer_answer():
+    assert accepted(check_explorer_answer, ("e", 0.62))
+    assert accepted(check_explorer_answer, ("e", 0.6158))
+    assert "just before the 'n'" in hint(check_explorer_answer, ("i", 0.2))
+    assert "choose head 2" in hint(check_explorer_answer, ("v", 0.25))  # head 0's
+    assert "darker cell than the one of 'k'" in hint(check_explorer_answer, ("k", 0.03))
+    assert "hover over or click" in hint(check_explorer_answer, ("e", 0.5))
+    assert "a pair" in hint(check_explorer_answer, "e")
+    assert "as a string" in hint(check_explorer_answer, (2, 0.62))
+    assert "between 0 and 1" in hint(check_explorer_answer, ("e", 62))
