@@ -7,8 +7,6 @@ import pytest
 from microgpt import GPT, GPTConfig, Tokenizer, init_weights
 from microgpt.cli import main
 
-from .seed_runner import CliInBackground
-
 # The one tiny dataset of the tests: short names whose letters cover a small vocabulary.
 TINY_NAMES = ("anna", "bob", "carla", "dave", "eve", "fabian", "gloria", "hal")
 
@@ -52,29 +50,28 @@ def run_cli(tmp_path, monkeypatch, capsys):
     return run
 
 
-# --- long CLI runs in the background ---
+# --- long runs in the background ---
 
 BACKGROUND = pytest.StashKey()
 
 
 @pytest.hookimpl(trylast=True)  # after -m and -k have deselected what will not run
 def pytest_collection_modifyitems(items):
-    """A test marked `background(command=f)` starts `python -m microgpt f(**its parameters)` now, in another
-    process, and runs last: the scalar engine's 1000 steps take minutes the other tests overlap with."""
+    """A test marked `background(start=f)` gets `f(**its parameters)` (a seed_runner.Background, or None when
+    the test will be skipped) started now, in another process, and runs last: long runs such as the scalar
+    engine's 1000 steps and the seed's own runs then overlap the other tests, on the second core."""
     for item in [item for item in items if item.get_closest_marker("background")]:
-        args = item.get_closest_marker("background").kwargs["command"](**item.callspec.params)
+        run = item.get_closest_marker("background").kwargs["start"](**item.callspec.params)
         items.remove(item)
         items.append(item)
-        if args is not None:  # None: the test will be skipped
-            item.stash[BACKGROUND] = CliInBackground(args)
+        if run is not None:
+            item.stash[BACKGROUND] = run
 
 
 @pytest.fixture
-def background_cli(request):
+def background(request):
     """The run started for this test at collection (see pytest_collection_modifyitems)."""
-    run = request.node.stash[BACKGROUND]
-    yield run
-    run.stop()
+    return request.node.stash[BACKGROUND]
 
 
 def pytest_sessionfinish(session):

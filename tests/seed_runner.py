@@ -9,6 +9,7 @@ are substituted in a temporary folder, and its printed lines are returned.
 import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -52,26 +53,36 @@ def recorded_run(path):
     return lines
 
 
-class CliInBackground:
-    """`python -m microgpt ARGS` running in another process, so that a long run overlaps other tests."""
+class Background:
+    """A command running in another process from now on, so that a long run overlaps the other tests."""
 
-    def __init__(self, args):
+    def __init__(self, command, cwd=ROOT, folder=None):
+        self.folder = folder  # a temporary folder of the command's, removed by stop()
         self.stdout = tempfile.TemporaryFile("w+")
-        self.process = subprocess.Popen([sys.executable, "-m", "microgpt", *args], stdout=self.stdout,
-                                        stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        self.process = subprocess.Popen(command, stdout=self.stdout, stderr=subprocess.PIPE, text=True, cwd=cwd)
+        self.text = None
 
     def output(self, timeout=3600):
-        """What it printed, once it has finished without an error."""
-        _, stderr = self.process.communicate(timeout=timeout)
-        assert self.process.returncode == 0, stderr
-        self.stdout.seek(0)
-        return self.stdout.read()
+        """What it printed, once it has finished without an error (kept: later calls return it again)."""
+        if self.text is None:
+            _, stderr = self.process.communicate(timeout=timeout)
+            assert self.process.returncode == 0, stderr
+            self.stdout.seek(0)
+            self.text = self.stdout.read()
+        return self.text
 
     def stop(self):
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
         self.stdout.close()
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def start_cli(args):
+    """`python -m microgpt ARGS`, started in the background."""
+    return Background([sys.executable, "-m", "microgpt", *args])
 
 
 def seed_source(**settings):
@@ -85,15 +96,21 @@ def seed_source(**settings):
     return source
 
 
-def run_seed(data_path, timeout=3600, **settings):
-    """The seed's printed lines when trained on `data_path` with `settings` substituted."""
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = pathlib.Path(tmp)
-        (tmp / "input.txt").write_bytes(pathlib.Path(data_path).read_bytes())
-        (tmp / "seed.py").write_text(seed_source(**settings))
-        result = subprocess.run([sys.executable, "seed.py"], cwd=tmp, capture_output=True,
-                                text=True, timeout=timeout, check=True)
-    return output_lines(result.stdout)
+def start_seed(data, **settings):
+    """The seed, with `settings` substituted, started in the background on `data` (a path, or the bytes of a file)."""
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="seed-"))
+    (folder / "input.txt").write_bytes(data if isinstance(data, bytes) else pathlib.Path(data).read_bytes())
+    (folder / "seed.py").write_text(seed_source(**settings))
+    return Background([sys.executable, "seed.py"], cwd=folder, folder=folder)
+
+
+def run_seed(data, timeout=3600, **settings):
+    """The seed's printed lines when trained on `data` (a path, or bytes) with `settings` substituted."""
+    run = start_seed(data, **settings)
+    try:
+        return output_lines(run.output(timeout))
+    finally:
+        run.stop()
 
 
 if __name__ == "__main__":

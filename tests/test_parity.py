@@ -29,25 +29,26 @@ def package_lines(run_cli, data_path, engine="scalar", **settings):
 
 
 def reference_run(engine):
-    """The command that should print the seed's recorded run (the scalar engine takes ~2 minutes)."""
+    """The run that should print the seed's recorded run, started at collection (the scalar engine takes minutes)."""
     if seed_runner.SHARED_FOUND:
-        return ["train", "--data", str(seed_runner.SEED_NAMES), "--engine", engine]
+        return seed_runner.start_cli(["train", "--data", str(seed_runner.SEED_NAMES), "--engine", engine])
 
 
 @seed_runner.needs_shared
 @pytest.mark.slow
-@pytest.mark.background(command=reference_run)
+@pytest.mark.background(start=reference_run)
 @pytest.mark.parametrize("engine", ENGINES)
-def test_seed42_on_the_seed_names_prints_every_reference_line(engine, background_cli):
+def test_seed42_on_the_seed_names_prints_every_reference_line(engine, background):
     reference = seed_runner.recorded_run(seed_runner.SHARED_REFERENCE)
-    assert seed_runner.output_lines(background_cli.output()) == reference
+    assert seed_runner.output_lines(background.output()) == reference
 
 
 # A messy little dataset: CRLF and CR line ends, blank and indented lines, capitals, digits, a form
 # feed inside a name, and fewer documents than training steps (so the steps wrap around).
 MESSY = b"Ann-Marie\r\n\r\n  bob \rCarla2\n\n\tdave\x0cjr\neve\n \nZoe\n"
+DATASETS = {"seed names": lambda: seed_runner.SEED_NAMES, "messy": lambda: MESSY, "embedded names": embedded_names_path}
 
-# (dataset, settings): the seed's own output for each is computed once, then every engine must print it
+# (dataset, settings): the seed's own output for each, every engine must print it too
 CASES = {
     "seed 7, two layers": ("seed names", dict(seed=7, n_layer=2, steps=8, samples=3)),
     "narrow, two heads, hotter": ("seed names", dict(seed=3, n_embd=8, n_head=2, steps=20, samples=5, temperature=0.9)),
@@ -59,27 +60,27 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def datasets(tmp_path_factory):
-    messy = tmp_path_factory.mktemp("data") / "messy.txt"
-    messy.write_bytes(MESSY)
-    return {"seed names": seed_runner.SEED_NAMES, "messy": messy, "embedded names": embedded_names_path()}
-
-
 @functools.lru_cache(maxsize=None)
-def seed_lines(case, data_path):
-    """What the seed itself prints for `case` (run once, whichever engine asks first)."""
-    return seed_runner.run_seed(data_path, **CASES[case][1])
+def seed_run(case):
+    """The seed itself on `case`, started once at collection for every engine's test of it."""
+    if seed_runner.SHARED_FOUND:
+        data, settings = CASES[case]
+        return seed_runner.start_seed(DATASETS[data](), **settings)
 
 
 @seed_runner.needs_shared
 @pytest.mark.slow
+@pytest.mark.background(start=lambda case, engine: seed_run(case))
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("case", CASES)
-def test_same_lines_as_the_seed_with_other_settings_and_data(run_cli, datasets, case, engine):
+def test_same_lines_as_the_seed_with_other_settings_and_data(run_cli, tmp_path, case, engine, background):
     data, settings = CASES[case]
-    lines = package_lines(run_cli, datasets[data], engine, **settings)
-    assert lines == seed_lines(case, datasets[data])
+    path = DATASETS[data]()
+    if isinstance(path, bytes):
+        (tmp_path / "data.txt").write_bytes(path)
+        path = tmp_path / "data.txt"
+    lines = package_lines(run_cli, path, engine, **settings)
+    assert lines == seed_runner.output_lines(background.output())
     if case == "messy dataset":
         assert lines[:2] == ["num docs: 6", "vocab size: 19"]
 
