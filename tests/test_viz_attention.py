@@ -93,7 +93,7 @@ def test_a_long_unknown_input_gives_a_short_message(fast_tiny, tiny_tokenizer):
     assert "<script>" not in attention_html(maps, 0, 0)  # shown as text, not markup
 
 
-def test_one_head_draws_its_weights_in_every_seen_cell_and_grey_cells_after(fast_tiny, tiny_tokenizer):
+def test_one_head_draws_its_weights_in_every_seen_cell_and_hatched_cells_after(fast_tiny, tiny_tokenizer):
     maps = read_attention(fast_tiny, tiny_tokenizer, "anna")
     for layer in (0, 1):
         for head in (0, 1):
@@ -102,8 +102,18 @@ def test_one_head_draws_its_weights_in_every_seen_cell_and_grey_cells_after(fast
             drawn = cells(drawn_html)
             assert [(q, k) for q, k, _ in drawn] == [(q, k) for q in range(5) for k in range(q + 1)]
             assert all(math.isclose(w, maps.weights[layer][head][q][k], abs_tol=5e-5) for q, k, w in drawn)
-            assert drawn_html.count(f"background:{attention.UNSEEN}") == 5 * 4 // 2  # later positions, unseen
+            assert drawn_html.count('<td class="microgpt-attn-unseen">') == 5 * 4 // 2  # later positions, unseen
             assert f"layer {layer}, head {head}" in drawn_html
+
+
+def test_unseen_cells_are_hatched_not_a_colour_a_weight_could_have(fast_tiny, tiny_tokenizer):
+    drawn = attention_html(read_attention(fast_tiny, tiny_tokenizer, "anna"), 0, 0)
+    hatched = re.search(r"\.microgpt-attn-unseen \{ background: (repeating-linear-gradient\([^;]+\)); \}", drawn)
+    assert hatched, "the hatching is defined once, in the style"
+    unseen_tds = re.findall(r'<td class="microgpt-attn-unseen"[^>]*>', drawn)
+    assert unseen_tds and all("style" not in td for td in unseen_tds)  # no inline colour overrides the hatching
+    assert "a later position, not read yet: no weight at all" in drawn  # the legend says what hatching means
+    assert 'class="microgpt-attn-unseen"' in drawn.split("<p")[-1]  # ... next to a hatched swatch
 
 
 def test_all_heads_draws_one_map_per_head(fast_tiny, tiny_tokenizer):

@@ -95,6 +95,7 @@ def test_stream_draws_one_row_per_stage_with_its_rms_and_numbers():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["start  (RMS 3.54)", "writes  (RMS 0.35)",
                                                             "end  (RMS 3.78)"]
     assert [t.get_text() for t in ax.texts] == ["3.0", "-4.0", "0.5", "0.0", "3.5", "-4.0"]  # never "-0.0"
+    assert [t.get_color() for t in ax.texts] == ["white", "white", "black", "black", "white", "white"]  # on dark cells
 
 
 def test_stream_refuses_no_stages_or_ragged_ones():

@@ -9,6 +9,7 @@ from ..engines.base import softmax
 from .verdict import Hint, all_close, call, checker, close, reject
 
 EXPLORER_NAME, EXPLORER_HEAD, EXPLORER_QUERY = "kevin", 2, 5  # exercise 4: the 'n' of kevin, in head 2
+MODEL_HEAD_DIM = 4  # the shipped model's head_dim, which a learner may write into exercise 3 by hand
 CHOICES = {
     "a": "the weights no longer add up to 1",
     "b": "the largest weight moved toward 1 and the others toward 0",
@@ -34,9 +35,13 @@ def weights_of(q, keys, scale):
 
 
 def cases(rng, dims=(4, 16, 2)):
-    """(q, keys) of random numbers: one query of each length in `dims`, against a few keys."""
-    return [([rng.gauss(0, 1.5) for _ in range(d)], [[rng.gauss(0, 1.5) for _ in range(d)] for _ in range(n)])
-            for d, n in zip(dims, (3, 6, 1))]
+    """(q, keys) of random numbers: one query of each length in `dims`, against a few keys; then one whose
+    scores are all near 800 (scaled) and close together, where an exp that is not guarded overflows."""
+    small = [([rng.gauss(0, 1.5) for _ in range(d)], [[rng.gauss(0, 1.5) for _ in range(d)] for _ in range(n)])
+             for d, n in zip(dims, (3, 6, 1))]
+    large = ([20 + rng.gauss(0, 0.05) for _ in range(4)], [[20 + rng.gauss(0, 0.05) for _ in range(4)]
+                                                          for _ in range(5)])
+    return small + [large]
 
 
 def judge_weights(function, scale_of, mistakes):
@@ -47,7 +52,9 @@ def judge_weights(function, scale_of, mistakes):
     """
     for q, keys in cases(random.Random(6)):
         q_v, keys_v = [Value(x) for x in q], [[Value(x) for x in k] for k in keys]
-        weights = call(function, q_v, keys_v)
+        weights = call(function, q_v, keys_v, notes={
+            "OverflowError": "exp() overflows on large scores, and the checker tries scores of several hundred: "
+                             "notebook 04's softmax, the one imported at the top, guards against that"})
         if not (isinstance(weights, list) and all(isinstance(w, Value) for w in weights)):
             raise Hint("return a list of Values, one weight per key, computed from q and the keys with Value "
                        "operations")
@@ -86,8 +93,8 @@ def check_unscaled(unscaled_weights, what_changed=None):
         (lambda d, n: d ** -0.5, "these weights are still scaled: leave the scale out this time"),
     ])
     if what_changed is None or what_changed is ...:
-        raise Hint("your function is right; now answer the question: pass the letter of your answer too, "
-                   "check_unscaled(unscaled_weights, what_changed)")
+        raise Hint("your function is right; now answer the question: set `what_changed` to the letter of your "
+                   "answer, e.g. what_changed = \"a\"")
     choice = str(what_changed).strip().strip("()").lower()
     if choice not in CHOICES:
         raise Hint(f"answer with one of the letters {', '.join(CHOICES)}, e.g. what_changed = \"a\"")
@@ -106,22 +113,36 @@ def head_of(q, keys, values, h, n_head, scale_dim=None, start=None, mixed=None):
     return [sum(w * v[j] for w, v in zip(weights, mixed)) for j in range(s, s + hd)]
 
 
+def changed(before, after):
+    """Whether the learner's function changed a vector (or a list of vectors) it was given, in place."""
+    if isinstance(before, Value):
+        return after is not before
+    return len(after) != len(before) or any(changed(b, a) for b, a in zip(before, after))
+
+
 @checker("One head: its slice of q, k and v, scaled dot products, softmax, then the weighted sum of the values.")
 def check_head_output(head_output):
     """Exercise 3: head_output(q, keys, values, h, n_head), the output of head h alone."""
     rng = random.Random(3)
-    for n_embd, n_head, n_keys, h in [(8, 2, 5, 1), (16, 4, 6, 2), (12, 3, 2, 0), (16, 4, 5, 3)]:
+    for n_embd, n_head, n_keys, h in [(16, 4, 6, 2), (8, 4, 5, 1), (12, 4, 5, 3), (16, 2, 3, 1), (12, 3, 5, 0)]:
         q, keys, values = ([rng.gauss(0, 1.5) for _ in range(n_embd)],
                            *([[rng.gauss(0, 1.5) for _ in range(n_embd)] for _ in range(n_keys)] for _ in "kv"))
-        out = call(head_output, [Value(x) for x in q], [[Value(x) for x in k] for k in keys],
-                   [[Value(x) for x in v] for v in values], h, n_head)
+        given = [Value(x) for x in q], [[Value(x) for x in k] for k in keys], [[Value(x) for x in v] for v in values]
+        kept = list(given[0]), [list(k) for k in given[1]], [list(v) for v in given[2]]
+        out = call(head_output, *given, h, n_head)
+        for name, before, after in zip(("q", "keys", "values"), kept, given):
+            if changed(before, after):
+                raise Hint(f"your function changed `{name}` in place: the other heads and the later positions read "
+                           "the same vectors, so leave them as they were")
         if not (isinstance(out, list) and all(isinstance(o, Value) for o in out)):
             raise Hint("return the head's output as a list of Values")
         hd = n_embd // n_head
         if len(out) != hd:
             known = {n_keys: "that is one number per key, like the weights: the output is a mix of the values",
                      n_embd: "that is as long as the whole vector: one head works on its own head_dim numbers",
-                     hd - 1: "one short: a slice a[start:stop] stops just before `stop`"}
+                     hd - 1: "one short: a slice a[start:stop] stops just before `stop`",
+                     MODEL_HEAD_DIM: f"{MODEL_HEAD_DIM} is the shipped model's head_dim, but these vectors are "
+                                     "split into heads of another size"}
             raise Hint(f"head {h}'s output should have head_dim = {n_embd} // {n_head} = {hd} numbers, not "
                        f"{len(out)}" + (f"; {known[len(out)]}" if len(out) in known else ""))
         answer = [o.data for o in out]
@@ -133,6 +154,8 @@ def check_head_output(head_output):
         reject(answer, other_heads + [
             (head_of(q, keys, values, h, n_head, scale_dim=n_embd),
              "you scaled by the whole vector's length; each head's dot products add up head_dim numbers"),
+            (head_of(q, keys, values, h, n_head, scale_dim=MODEL_HEAD_DIM),
+             f"you scaled by the shipped model's head_dim, {MODEL_HEAD_DIM}; here a head has {hd} numbers"),
             (head_of(q, keys, values, h, n_head, start=h),
              "your slice is not head h's: head 0 owns the first head_dim numbers, head 1 the next head_dim, and so on"),
             (head_of(q, keys, values, h, n_head, mixed=keys),
@@ -160,7 +183,7 @@ def explorer_row():
 def check_explorer_answer(answer):
     """Exercise 4: (letter, weight) of the earlier letter that kevin's 'n' looks at most in head 2."""
     labels, heads = explorer_row()
-    if not (isinstance(answer, tuple) and len(answer) == 2):
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
         raise Hint("answer with a pair: the letter and its weight, e.g. (\"a\", 0.25)")
     letter, weight = answer
     if not isinstance(letter, str) or letter not in labels:

@@ -1,5 +1,6 @@
 """Notebook 05, embeddings and the residual stream: a name's embeddings, rmsnorm, the MLP block with its
-residual, and a question on the picture of the trained token embeddings."""
+residual, and the consonant nearest to the vowels, in the picture of the trained token embeddings and in
+their 16 numbers."""
 
 import functools
 import math
@@ -31,6 +32,11 @@ def embeddings_of(ids, wte, wpe):
     return [[t.data + p.data for t, p in zip(wte[token], wpe[pos])] for pos, token in enumerate(ids)]
 
 
+def held(table):
+    """What a table holds, each Value with its number: compared before and after, it shows a change in place."""
+    return [[(v, getattr(v, "data", v)) for v in row] for row in table]
+
+
 def is_rows_of_values(answer):
     return (isinstance(answer, list) and all(isinstance(row, list) for row in answer)
             and all(isinstance(v, Value) for row in answer for v in row))
@@ -50,7 +56,15 @@ def check_embed_name(embed_name):
              ("bob", short_wpe, "these tables have only 3 positions (wpe has 3 rows): read at most len(wpe) "
                                 "tokens, whatever the size of the tables")]
     for name, wpe, index_note in cases:
+        before = {"wte": held(wte), "wpe": held(wpe)}
         answer = call(embed_name, name, tokenizer, wte, wpe, notes={"IndexError": index_note})
+        changed = [(table, now) for table, now in (("wte", wte), ("wpe", wpe)) if held(now) != before[table]]
+        if changed:
+            table, now = changed[0]
+            joined = " (+= on a list joins the other list onto it)" if any(
+                len(row) != len(was) for row, was in zip(now, before[table])) else ""
+            raise Hint(f"you changed {table} in place{joined}: its rows are shared (both n's of 'anna' read the "
+                       "same row of wte), so the tables must stay as they were")
         if not is_rows_of_values(answer):
             raise Hint("return a list with one vector per token read, each a list of Values (a row of wte plus a "
                        "row of wpe, added number by number)")
@@ -91,7 +105,11 @@ def check_rmsnorm(rmsnorm):
     """Exercise 2: rmsnorm(x) on Values, with eps = 1e-5 inside the square root."""
     for xs in ([3.0, -4.0], [0.2, -0.1, 0.3, 0.05, -0.25, 0.1], [0.0, 0.0, 0.0]):
         x = [Value(v) for v in xs]
+        given = list(x)
         out = call(rmsnorm, x, notes={"ZeroDivisionError": "on an all-zero vector: that is what eps (1e-5) is for"})
+        if len(x) != len(given) or any(a is not b for a, b in zip(x, given)) or data(x) != xs:
+            raise Hint("you changed x in place: in the model, x is the stream, which the residual connection still "
+                       "needs as it was; return the normalised numbers in a new list")
         if not (isinstance(out, list) and len(out) == len(xs) and all(isinstance(o, Value) for o in out)):
             raise Hint("return a list of Values, one per input, computed from x")
         if not all_close(data(out), rmsnorm_of(xs)):
@@ -119,21 +137,25 @@ def check_rmsnorm(rmsnorm):
 
 # --- exercise 3: the MLP block with its residual ---
 
-def block_of(x, fc1, fc2, norm=True, inner_relu=True, outer_relu=False, residual="x"):
-    """The MLP block on the Values x, or one of its typical mistakes (the switches)."""
+def block_of(x, fc1, fc2, norm=True, relu_at="hidden", residual="x"):
+    """The MLP block on the Values x, or one of its typical mistakes: no rmsnorm, relu elsewhere than on the
+    hidden units ("input" before fc1, "output" instead of or "also" besides the hidden units, "stream" after
+    adding x, None), or the output added to rmsnorm(x) ("normed") or to nothing (None)."""
     normed = model.rmsnorm(x) if norm else x
-    hidden = model.linear(normed, fc1)
-    out = model.linear(model.relu(hidden) if inner_relu else hidden, fc2)
-    out = model.relu(out) if outer_relu else out
+    hidden = model.linear(model.relu(normed) if relu_at == "input" else normed, fc1)
+    out = model.linear(model.relu(hidden) if relu_at in ("hidden", "also") else hidden, fc2)
+    out = model.relu(out) if relu_at in ("output", "also") else out
     base = {"x": x, "normed": normed, None: [0.0] * len(x)}[residual]
-    return [a + b for a, b in zip(base, out)]
+    stream = [a + b for a, b in zip(base, out)]
+    return model.relu(stream) if relu_at == "stream" else stream
 
 
 def block_data(xs, fc1, fc2, **mistake):
     return data(block_of([Value(v) for v in xs], fc1, fc2, **mistake))
 
 
-@checker("x + mlp(rmsnorm(x)): the block adds its output to the stream and leaves the stream itself alone.")
+@checker("x + mlp(x), where mlp starts with its own rmsnorm: the block adds its output to the stream and leaves "
+         "the stream itself alone.")
 def check_mlp_block(mlp_block):
     """Exercise 3: mlp_block(x, fc1, fc2) = x + fc2 · relu(fc1 · rmsnorm(x)), on Values."""
     rng = random.Random(7)
@@ -148,10 +170,14 @@ def check_mlp_block(mlp_block):
             raise Hint("you changed x in place: the residual needs x as it was; build a new list for the output")
         if not (isinstance(out, list) and all(isinstance(o, Value) for o in out)):
             raise Hint("return a list of Values: the stream after the block")
+        if len(out) == 2 * width:
+            raise Hint(f"your result has {2 * width} numbers, x and the block's output one after the other: + on "
+                       "two lists joins them; add them number by number")
         if len(out) != width:
             raise Hint(f"x has {width} numbers and so must the result: fc1 expands to {4 * width} hidden units, "
                        f"fc2 projects back to {width}")
         if not all_close(data(out), block_data(xs, fc1, fc2)):
+            relu_misplaced = "relu is in the wrong place: it switches off hidden units, so it acts on what fc1 gives"
             reject(data(out), [
                 (block_data(xs, fc1, fc2, residual=None),
                  "that is the MLP's output alone: the block adds it to its input x (the residual connection)"),
@@ -159,10 +185,17 @@ def check_mlp_block(mlp_block):
                  "add the MLP's output to x itself, not to rmsnorm(x): the residual carries the stream on unchanged"),
                 (block_data(xs, fc1, fc2, norm=False),
                  "the block reads the stream through rmsnorm first: normalise x before fc1"),
-                (block_data(xs, fc1, fc2, inner_relu=False), "the hidden units go through relu before fc2"),
-                (block_data(xs, fc1, fc2, outer_relu=True),
+                (block_data(xs, fc2, fc1),
+                 f"fc1 and fc2 are swapped: fc1 ({4 * width} rows of {width}) is the one that expands x"),
+                (block_data(xs, fc1, fc2, relu_at=None), "the hidden units go through relu before fc2"),
+                (block_data(xs, fc1, fc2, relu_at="also"),
                  "relu goes between the two linear layers only, not after fc2"),
-            ], otherwise="check the order: rmsnorm, linear with fc1, relu, linear with fc2, then add x", same=all_close)
+                (block_data(xs, fc1, fc2, relu_at="input"), relu_misplaced + ", not on the block's input"),
+                (block_data(xs, fc1, fc2, relu_at="output"), relu_misplaced + ", not on what fc2 gives"),
+                (block_data(xs, fc1, fc2, relu_at="stream"),
+                 "relu is in the wrong place: applied after adding x, it cuts the stream's negative numbers"),
+            ], otherwise="not the stream after the block yet: compare each step with `mlp` of section 4",
+               same=all_close)
         weights = [rng.uniform(-1, 1) for _ in range(width)]  # send a gradient back from a weighted sum
         sum(w * o for w, o in zip(weights, out)).backward()
         grads = [v.grad for v in x] + [p.grad for p in fc1_fc2]
@@ -174,7 +207,7 @@ def check_mlp_block(mlp_block):
                        "Value operations only")
 
 
-# --- exercise 4: a question on the picture of the token embeddings ---
+# --- exercise 4: the consonant nearest to the vowels, in the picture and in 16 numbers ---
 
 @functools.lru_cache(maxsize=None)
 def token_embeddings():
@@ -201,28 +234,51 @@ def by_distance(vectors, centre):
     return sorted(CONSONANTS, key=lambda c: math.dist(vectors[c], centre))
 
 
-@checker("In the picture, y, the letter that is sometimes a vowel, is the consonant nearest to the vowels.")
+def mistaken_nearest(vectors, pictured):
+    """(answer, hint) for typical mistakes in finding the consonant nearest to the vowels among `vectors`."""
+    mean_of_all = [sum(numbers) / len(vectors) for numbers in zip(*vectors.values())]
+    farthest = by_distance(vectors, vowel_centre(vectors))[-1]
+    if pictured:  # its middle is the mean of all 27 points: measuring from there or from zero is the same mistake
+        wrong_centre = [(by_distance(vectors, mean_of_all)[0], "measure from the centre of the five vowels (the "
+                                                               "mean of their points), not from the middle of the "
+                                                               "picture")]
+    else:
+        wrong_centre = [(by_distance(vectors, mean_of_all)[0], "the vowels' centre is the mean of the five vowels "
+                                                               "only, not of all 27 tokens"),
+                        (by_distance(vectors, [0.0] * 16)[0], "measure from the vowels' centre (the mean of their "
+                                                              "rows), not from zero")]
+    return wrong_centre + [(farthest, "that is the consonant farthest from the vowels: keep the smallest distance")]
+
+
+@checker("In the picture y, the letter that is sometimes a vowel, is the consonant nearest to the vowels; in all "
+         "16 numbers it is x. A picture that keeps 2 of 16 directions can put points nearer than they are.")
 def check_nearest_consonant(answer):
-    """Exercise 4: the consonant whose point lies nearest to the mean of the five vowels' points."""
-    if isinstance(answer, int) and not isinstance(answer, bool):
-        raise Hint("answer with the character itself, e.g. 'b', not its token id")
-    if not (isinstance(answer, str) and len(answer) == 1):
-        raise Hint("set nearest to one character, e.g. 'b'")
-    if answer == ".":
-        raise Hint("'.' is BOS, not a consonant: leave it out")
-    if answer.lower() in VOWELS:
-        raise Hint("leave the vowels out: the question asks for the consonant nearest to them")
-    if answer != answer.lower():
-        raise Hint("the vocabulary's characters are lower case")
-    points = picture()
-    ranked = by_distance(points, vowel_centre(points))
-    if answer != ranked[0]:
-        reject(answer, [
-            (by_distance(token_embeddings(), vowel_centre(token_embeddings()))[0],
-             "that is the nearest in all 16 numbers of the embeddings; the question asks about the picture's points"),
-            (by_distance(points, (0.0, 0.0))[0],
-             "measure from the centre of the five vowels (the mean of their points), not from the middle of the "
-             "picture"),
-            (ranked[-1], "that is the consonant farthest from the vowels: keep the smallest distance"),
-        ], otherwise="not this one: compare the distances of all 21 consonants' points to the vowels' centre, and "
-                     "keep the smallest", same=str.__eq__)
+    """Exercise 4: (in the picture, in the 16 numbers): the consonant nearest to the mean of the five vowels."""
+    pair = "set nearest to a pair of characters, (in the picture, in the 16 numbers), e.g. ('b', 'c')"
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
+        raise Hint(pair)
+    points, rows = picture(), token_embeddings()
+    right = [by_distance(vectors, vowel_centre(vectors))[0] for vectors in (points, rows)]
+    if list(answer) == right[::-1]:
+        raise Hint("the two are swapped: the picture's answer comes first, then the 16 numbers'")
+    for given, where in zip(answer, ("in the picture", "in the 16 numbers")):
+        if isinstance(given, int) and not isinstance(given, bool):
+            raise Hint(f"{where}: answer with the character itself, e.g. 'b', not its token id")
+        if not (isinstance(given, str) and len(given) == 1):
+            raise Hint(pair)
+        if given == ".":
+            raise Hint(f"{where}: '.' is BOS, not a consonant: leave it out")
+        if given.lower() in VOWELS:
+            raise Hint(f"{where}: leave the vowels out, the question asks for the consonant nearest to them")
+        if given != given.lower():
+            raise Hint("the vocabulary's characters are lower case")
+    if answer[0] != right[0]:
+        reject(answer[0], mistaken_nearest(points, pictured=True), same=str.__eq__,
+               otherwise="in the picture: not this one; compare the distances of all 21 consonants' points to the "
+                         "vowels' centre, and keep the smallest")
+    if answer[1] != right[1]:
+        in_two = (right[0], f"in the 16 numbers, {right[0]} is what the picture says (and what the first one or two "
+                            "of the 16 numbers say): the distance in 16 numbers counts all 16")
+        reject(answer[1], [in_two, *mistaken_nearest(rows, pictured=False)], same=str.__eq__,
+               otherwise="in the 16 numbers: not this one; compare the distances of all 21 consonants' rows of wte "
+                         "to the vowels' centre, and keep the smallest")

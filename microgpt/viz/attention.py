@@ -6,7 +6,8 @@ the reader. `attention_html` draws one head, or all heads as a grid, as HTML tab
 (fast enough to redraw at every keystroke: no matplotlib); `attention_table` prints the same numbers
 as text, for a cell nbval compares. `attention_explorer` is the thin widget around them. Stable CSS
 classes for the browser test: microgpt-attention-explorer, microgpt-attention-view, microgpt-attn-map,
-microgpt-attn-cell (its weight in `data-tip`, shown on hover or click), microgpt-attn-note, microgpt-attn-error.
+microgpt-attn-cell (its weight in `data-tip`, shown on hover or click), microgpt-attn-unseen (a later
+position, hatched), microgpt-attn-note, microgpt-attn-error.
 """
 
 import html
@@ -22,16 +23,17 @@ GRID_WIDTH, GRID_HEIGHT = 760, 600  # px the heatmaps may fill: with the control
 MAX_CELL, MIN_CELL = 24, 8  # px per weight
 LOW, HIGH = (255, 255, 255), (8, 48, 107)  # the colours of weight 0 and weight 1: white to dark blue
 LEGEND = (0, 0.05, 0.25, 0.5, 1)  # the weights the legend shows the colour of
-UNSEEN = "#e6e6e6"  # a later position: the query cannot see it
 STYLE = """<style>
 .microgpt-attn-map th, .microgpt-attn-map td { padding: 0; }
 .microgpt-attn-cell { position: relative; cursor: pointer; }
+.microgpt-attn-unseen { background: repeating-linear-gradient(135deg, #fff 0 2px, #999 2px 3px); }
 .microgpt-attn-cell:hover, .microgpt-attn-cell:focus { outline: 2px solid #d62728; outline-offset: -2px; }
 .microgpt-attn-cell:hover::after, .microgpt-attn-cell:focus::after {
   content: attr(data-tip); position: absolute; left: 0; top: 100%; z-index: 10; background: #ffd;
   border: 1px solid #999; padding: 1px 4px; white-space: nowrap; font: 12px monospace; color: #000; }
 .microgpt-attn-cell[data-right]:hover::after, .microgpt-attn-cell[data-right]:focus::after { left: auto; right: 0; }
-</style>"""  # a cell's weight shows on hover, and on click (focus); right-half cells open their tip leftwards
+</style>"""  # a cell's weight shows on hover, and on click (focus); right-half cells open their tip leftwards.
+# A later position is hatched, so that it cannot pass for a weight near 0 (near white).
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ def heatmap(maps, layer, head, size, column=0, columns=1):
     rows = []
     for query, weights in enumerate(maps.weights[layer][head]):
         cells = [weight_cell(labels, query, key, w, leftwards[key]) for key, w in enumerate(weights)]
-        cells += [f'<td style="background:{UNSEEN}"></td>'] * (len(labels) - len(weights))
+        cells += ['<td class="microgpt-attn-unseen"></td>'] * (len(labels) - len(weights))
         rows.append(f'<tr style="height:{size}px"><th style="text-align:right;padding-right:3px">'
                     f'{html.escape(labels[query])}</th>{"".join(cells)}</tr>')
     return (f'<table class="microgpt-attn-map" data-head="{head}" style="border-collapse:separate;'
@@ -140,9 +142,10 @@ def heatmap(maps, layer, head, size, column=0, columns=1):
 def legend():
     swatches = "".join(f'<span style="background:{colour(w)};border:1px solid #bbb;margin-left:4px">'
                        f"&nbsp;&nbsp;&nbsp;</span>&nbsp;{w:g}" for w in LEGEND)
+    unseen = '<span class="microgpt-attn-unseen" style="border:1px solid #bbb">&nbsp;&nbsp;&nbsp;</span>'
     return ('<p style="font-size:12px;line-height:1.6;margin:4px 0">A row: where that position (the query) looks; '
-            f"its weights add up to 1. Weight:{swatches}; grey: a later position, unseen. Hover over or click a "
-            "cell for its weight.</p>")
+            f"its weights add up to 1. Weight:{swatches}; {unseen} a later position, not read yet: no weight at "
+            "all. Hover over or click a cell for its weight.</p>")
 
 
 def attention_html(maps, layer, head):

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 VOWELS = "aeiou"
+DARK = 0.6  # beyond this share of the largest number, a cell of the stream is dark enough for white text
 
 
 def project_2d(vectors):
@@ -103,7 +104,8 @@ def plot_stream(stages):
     ax.imshow(values, cmap="RdBu", vmin=-top, vmax=top, aspect="auto")
     for i, row in enumerate(values):
         for j, v in enumerate(row):
-            ax.text(j, i, f"{round(v, 1) + 0.0:.1f}", ha="center", va="center", fontsize=7)  # no "-0.0"
+            ink = "white" if abs(v) > DARK * top else "black"  # black is unreadable on the darkest cells
+            ax.text(j, i, f"{round(v, 1) + 0.0:.1f}", ha="center", va="center", fontsize=9, color=ink)  # no "-0.0"
     ax.set_yticks(range(len(stages)), [f"{label}  (RMS {rms(vector):.2f})" for label, vector in stages])
     ax.set_xticks(range(width), range(width))
     ax.set_xlabel(f"the vector's numbers, 0 to {width - 1} (red negative, blue positive)")

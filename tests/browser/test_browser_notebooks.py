@@ -165,15 +165,17 @@ def test_05_embeddings_and_mlp(run_notebook):
         assert image.evaluate("img => img.complete && img.naturalWidth > 300 && img.naturalHeight > 200")
         return cell
 
-    for code in ("plot_stream(", "plot_gradient_sizes("):
-        picture(code)
+    stream = picture("plot_stream(")  # one token's vector through the layer, its numbers in the cells
+    notebook.screenshot("05_embeddings_and_mlp-stream", stream)
+    picture("plot_gradient_sizes(")
     token_map = picture("plot_token_map(")  # the trained token embeddings, by PCA
-    expect(token_map.locator(".jp-OutputArea-output")).to_contain_text(["direction 1 holds 31% of the spread"])
+    expect(token_map.locator(".jp-OutputArea-output")).to_contain_text(["direction 1 holds 31.2% of the spread"])
     notebook.screenshot("05_embeddings_and_mlp-token-map", token_map)
     heatmap = picture("plot_similarity(")  # the position embeddings' similarities
     notebook.screenshot("05_embeddings_and_mlp-positions", heatmap)
     outputs = notebook.locator(".jp-OutputArea-output")
     expect(outputs.filter(has_text="the same 27 logits as GPT.forward at each of the 5 positions")).to_have_count(1)
+    expect(outputs.filter(has_text="wpe all zeros")).to_contain_text("0.000")  # mia and ima, alike without wpe
     expect(outputs.filter(has_text="direction 1 of the vowels: a -0.80")).to_have_count(1)
     expect(outputs.filter(has_text="❌ Not yet. Hint:")).to_have_count(4)  # the exercises, still to do
 
@@ -207,6 +209,9 @@ def test_06_attention(run_notebook):
     view = explorer.locator(".microgpt-attention-view")
     view.scroll_into_view_if_needed()
     expect(view.locator(".microgpt-attn-cell")).to_have_count(15)  # emma: BOS and 4 letters, 1 + 2 + ... + 5
+    unseen = view.locator("td.microgpt-attn-unseen")
+    expect(unseen).to_have_count(10)  # the later positions, 0 + 1 + ... + 4
+    assert "repeating-linear-gradient" in unseen.first.evaluate("td => getComputedStyle(td).backgroundImage")
     emma = drawn_weights(view)
     assert emma == expected_weights(fast, ck.tokenizer, "emma", 0)
     printed = notebook.locator(".jp-CodeCell").filter(has_text="attention_table(maps, layer=0, head=h)")
