@@ -86,6 +86,13 @@ def check_weights(config, weights):
             raise ValueError(f"weight {name!r} should be {rows}x{cols}")
 
 
+def check_tokenizer(config, tokenizer):
+    """Raise ValueError unless `tokenizer` has the vocabulary size `config` was made for."""
+    if tokenizer.vocab_size != config.vocab_size:
+        raise ValueError(f"the tokenizer has {tokenizer.vocab_size} tokens but the model expects "
+                         f"{config.vocab_size}: use the tokenizer the model was trained with")
+
+
 def check_token(config, token_id):
     """Raise ValueError unless `token_id` is a token of the vocabulary."""
     if not (isinstance(token_id, numbers.Integral) and 0 <= token_id < config.vocab_size):

@@ -9,6 +9,8 @@ from bisect import bisect
 from dataclasses import dataclass
 from itertools import accumulate
 
+from .config import check_tokenizer
+
 
 @dataclass(frozen=True)
 class SampleStep:
@@ -33,9 +35,7 @@ def pick_token(probs, draw):
 
 def check_sampling(model, tokenizer, temperature, prefix):
     """Raise ValueError unless the model, tokenizer, temperature and prefix can sample together."""
-    if tokenizer.vocab_size != model.config.vocab_size:
-        raise ValueError(f"the tokenizer has {tokenizer.vocab_size} tokens but the model expects "
-                         f"{model.config.vocab_size}: use the tokenizer the model was trained with")
+    check_tokenizer(model.config, tokenizer)
     if not (isinstance(temperature, numbers.Real) and temperature > 0):
         raise ValueError(f"temperature must be > 0, got {temperature!r}")
     tokenizer.encode(prefix)  # raises, naming any character outside the vocabulary

@@ -2,7 +2,7 @@
 
 import random
 
-from .config import GPTConfig, init_weights, num_parameters
+from .config import GPTConfig, check_tokenizer, init_weights, num_parameters
 from .engines import make_model
 from .optim import Adam
 from .sample import samples
@@ -19,9 +19,7 @@ def train(model, docs, tokenizer, num_steps, optimizer=None, on_step=None):
         raise ValueError("cannot train on an empty list of documents")
     if not isinstance(num_steps, int) or num_steps < 0:
         raise ValueError(f"num_steps must be a non-negative integer, got {num_steps!r}")
-    if tokenizer.vocab_size != model.config.vocab_size:
-        raise ValueError(f"the tokenizer has {tokenizer.vocab_size} tokens but the model expects "
-                         f"{model.config.vocab_size}")
+    check_tokenizer(model.config, tokenizer)
     optimizer = optimizer or Adam(num_parameters(model.config), max(num_steps, 1))
     history = []
     for step in range(num_steps):

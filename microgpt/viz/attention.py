@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 
+from ..config import check_tokenizer
+
 ALL_HEADS = "all"  # attention_html's head for a grid of every head of the layer
 BOS_LABEL = "BOS"
 EXAMPLES = ("emma", "olivia", "isabella", "elizabeth", "christopher", "noah", "mia", "", "maximilianalexander")
@@ -58,9 +60,7 @@ def read_attention(model, tokenizer, name):
 
     Any engine records the same weights; the fast one takes milliseconds.
     """
-    if tokenizer.vocab_size != model.config.vocab_size:
-        raise ValueError(f"the tokenizer has {tokenizer.vocab_size} tokens but the model expects "
-                         f"{model.config.vocab_size}: use the tokenizer the model was trained with")
+    check_tokenizer(model.config, tokenizer)
     unknown = sorted(set(name) - set(tokenizer.chars))
     if unknown:
         return AttentionMaps(name, error=unknown_message(tokenizer, name, unknown))
