@@ -108,7 +108,91 @@ ATTENTION = WidgetBench(
         Update("an example picked from the list", pick_example, click("head 0")),
     ),
 )
-WIDGETS = [ATTENTION]
+
+
+def start_again(widget, i):
+    """An untimed preparation: back to the first letter (the button is disabled when already there)."""
+    button = widget.locator("button", has_text="start again")
+    if button.is_enabled():
+        button.click()
+
+
+def whole_name_shown(widget, i):
+    """An untimed preparation: every step of the name shown (the button is disabled when it already is)."""
+    button = widget.locator("button", has_text="whole name")
+    if button.is_enabled():
+        button.click()
+
+
+def nudge_slider(widget, i):
+    """One step of the slider, right then left: every key press is a new temperature."""
+    widget.locator(".noUi-handle").focus()
+    widget.page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+
+
+SAMPLING = WidgetBench(
+    name="sampling",
+    cell=("from microgpt import load_shipped, make_model\n"
+          "from microgpt.viz.sampling import sampling_explorer\n"
+          "ck = load_shipped()\n"
+          "sampling_explorer(make_model(ck.config, ck.weights, engine='fast'), ck.tokenizer, temperature=2.0, seed=1, "
+          "prefix='em')"),
+    widget=".microgpt-sampling-explorer",
+    picture=".microgpt-sampling-view",
+    updates=(
+        Update("next letter (a click)", click("next letter"), start_again),
+        Update("whole name (a click), from the first letter", click("whole name"), start_again),
+        Update("temperature (a key press on the slider), whole name", nudge_slider, whole_name_shown),
+        Update("prefix (a key press), whole name", type_or_erase, caret_at_the_end(whole_name_shown)),
+        Update("new name (a click)", click("new name")),
+    ),
+)
+
+
+def name_box(widget, index=0):
+    """The `index`-th text box of a widget with several (the gradient inspector: its name, then the second name)."""
+    return widget.locator("input[type=text]").nth(index)
+
+
+def type_or_erase_in(index):
+    """Like type_or_erase, in the `index`-th text box."""
+    return lambda widget, i: name_box(widget, index).press("Backspace" if i % 2 == 0 else "a")
+
+
+def gradients_matrix(label, index=0):
+    """An untimed preparation: the matrix `label` chosen, and the caret at the end of the `index`-th name."""
+    def prepare(widget, i):
+        widget.locator("select").nth(1).select_option(label=label)
+        name_box(widget, index).press("End")
+    return prepare
+
+
+def largest_matrix(widget, i):
+    """From lm_head (the preparation) to one of the two largest matrices, 64 x 16 or 16 x 64."""
+    widget.locator("select").nth(1).select_option(label=("layer0.mlp_fc1 (64 × 16)", "layer0.mlp_fc2 (16 × 64)")[i % 2])
+
+
+GRADIENTS = WidgetBench(
+    name="gradients",
+    cell=("from microgpt import load_shipped, make_model\n"
+          "from microgpt.viz.gradients import model_gradient_inspector\n"
+          "ck = load_shipped()\n"
+          "model_gradient_inspector(make_model(ck.config, ck.weights, engine='fast'), ck.tokenizer, 'maximilianalexa', "
+          "'lm_head', compare='christopher')"),
+    widget=".microgpt-model-grads",
+    picture=".microgpt-model-grads-view",
+    updates=(
+        Update("new name (a key press), lm_head, 2 names", type_or_erase_in(0), gradients_matrix("lm_head (27 × 16)")),
+        Update("new name (a key press), mlp_fc1, 2 names", type_or_erase_in(0),
+               gradients_matrix("layer0.mlp_fc1 (64 × 16)")),
+        Update("second name (a key press), mlp_fc1", type_or_erase_in(1),
+               gradients_matrix("layer0.mlp_fc1 (64 × 16)", 1)),
+        Update("new matrix (a selection), 2 names", largest_matrix, gradients_matrix("lm_head (27 × 16)")),
+        Update("side by side on or off (a click)", lambda widget, i: widget.locator("input[type=checkbox]").click()),
+        Update("an example picked from the list", pick_example),
+    ),
+)
+WIDGETS = [ATTENTION, SAMPLING, GRADIENTS]
 
 
 def time_update(page, widget, picture, act, i):

@@ -9,7 +9,7 @@ and their checks are in microgpt.config; the faster engines are in microgpt.engi
 
 from .autograd import Value, zero_grad
 from .config import RMSNORM_EPS, check_position, check_token, parameter_shapes
-from .engines.base import Engine
+from .engines.base import Engine, check_probability
 
 # --- building blocks: each takes and returns lists of Values ---
 
@@ -100,8 +100,9 @@ class GPT(Engine):
         cache = self.new_cache()
         losses = []
         for pos_id in range(n):
-            probs = softmax(self.forward(tokens[pos_id], pos_id, cache))
-            losses.append(-probs[tokens[pos_id + 1]].log())
+            p = softmax(self.forward(tokens[pos_id], pos_id, cache))[tokens[pos_id + 1]]
+            check_probability(p.data)
+            losses.append(-p.log())
         return (1 / n) * sum(losses)
 
     def loss_and_gradients(self, tokens):

@@ -60,7 +60,7 @@ class Run:
 
     def train(self, on_step=None):
         """Take every step of the schedule (`on_step(step, loss)` after each); return the losses."""
-        if self.optimizer.t:
+        if self.optimizer.t or self.history:
             raise ValueError("this run has trained already (or was interrupted): make a new Run to train again")
         self.history = train(self.model, self.docs, self.tokenizer, self.num_steps, self.optimizer, on_step)
         return self.history

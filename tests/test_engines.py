@@ -388,3 +388,15 @@ def test_the_cli_samples_the_same_names_from_a_checkpoint_with_every_engine(run_
         outputs[engine] = result.stdout.splitlines()
     assert len(outputs["scalar"]) == 21
     assert outputs["fast"] == outputs["scalar"] and outputs["numpy"] == outputs["scalar"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_diverging_run_stops_with_a_clear_error_and_loses_nothing(engine):
+    config = config_of("one head")
+    model = make_model(config, init_weights(config, random.Random(0)), engine)
+    optimizer = Adam(num_parameters(config), 20, learning_rate=100.0)  # steps of ~100: the logits explode
+    losses = []
+    with pytest.raises(ValueError, match="probability of 0, so the loss is infinite: training has diverged"):
+        train(model, DOCS, TOKENIZER, 20, optimizer, lambda step, loss: losses.append((loss, model.weights())))
+    assert len(losses) == optimizer.t  # the failing step took no Adam step
+    assert model.weights() == losses[-1][1]  # and left the weights as the last good step did

@@ -7,7 +7,7 @@ import pytest
 
 import microgpt.exercises
 from .checker_verdicts import boom, hint, shown, stub
-from microgpt.exercises.verdict import Hint, Verdict, call, checker
+from microgpt.exercises.verdict import Hint, Verdict, call, checker, multiple_choice
 
 MODULES = [importlib.import_module(f"microgpt.exercises.{module.name}")
            for module in pkgutil.iter_modules(microgpt.exercises.__path__)]
@@ -16,9 +16,14 @@ ANSWER_IS_A_FUNCTION = ["check_novel_names", "check_build_vocab", "check_encode_
                         "check_bigram_probs", "check_name_nll", "check_with_temperature", "check_central_difference",
                         "check_tanh", "check_cross_entropy", "check_logit_grads", "check_layernorm",
                         "check_embed_name", "check_rmsnorm", "check_mlp_block",
-                        "check_attention_weights", "check_unscaled", "check_head_output"]
+                        "check_attention_weights", "check_unscaled", "check_head_output",
+                        "check_adam_step", "check_uncorrected_ratio",
+                        "check_position_loss", "check_lm_head_gradient",
+                        "check_greedy"]
 ANSWER_IS_A_VALUE = ["check_hot_names", "check_novel_count", "check_highest_loss", "check_tempered_names",
-                     "check_hand_gradients", "check_nearest_consonant", "check_explorer_answer"]
+                     "check_hand_gradients", "check_nearest_consonant", "check_explorer_answer",
+                     "check_ten_times", "check_initial_loss",
+                     "check_hand_draw", "check_memorised"]
 
 
 def test_a_verdict_is_truthy_when_right_and_one_line():
@@ -52,6 +57,18 @@ def test_call_says_why_there_is_nothing_to_check():
             call(function)
     with pytest.raises(Hint, match=r"raised ZeroDivisionError: division by zero \(x is 0\)$"):
         call(lambda x: 1 / x, 0, notes={"ZeroDivisionError": "x is 0", "KeyError": "not this one"})
+
+
+def test_a_multiple_choice_answer_is_asked_for_spelled_freely_and_each_wrong_letter_has_its_hint():
+    @checker("Right.")
+    def check_question(answer=...):
+        multiple_choice(answer, "answer", "the number is right", ("a", "b", "c"), {"a": "not a", "c": "not c"})
+
+    assert shown(check_question("b")) == shown(check_question(" (B) ")) == "✅ Correct! Right."
+    expected = 'the number is right; now answer the question: set `answer` to the letter of your answer, e.g. answer = "a"'
+    assert hint(check_question) == hint(check_question, None) == expected
+    assert hint(check_question, "d") == 'answer with one of the letters a, b, c, e.g. answer = "a"'
+    assert hint(check_question, "a") == "not a" and hint(check_question, "(c)") == "not c"
 
 
 def test_every_checker_is_tested_here():

@@ -254,3 +254,11 @@ def test_a_run_trains_once(tiny_docs):
     with pytest.raises(ValueError, match="trained already"):
         run.train()
     assert len(run.history) == 2
+
+
+def test_a_run_with_a_new_optimizer_still_trains_once(tiny_docs):
+    run = Run(tiny_docs, num_steps=2, engine="fast", n_embd=8, n_head=2)
+    run.train()
+    run.optimizer = Adam(len(run.optimizer.m), 2)  # a fresh schedule would train the trained weights again
+    with pytest.raises(ValueError, match="trained already"):
+        run.train()

@@ -29,6 +29,16 @@ def softmax(logits):
     return [e * inv_total for e in exps]
 
 
+def check_probability(p):
+    """Raise ValueError if `p`, the probability the model gives a document's real next token, is 0.
+
+    Its loss, -log p, would be infinite: weights that big come only from a run that has diverged.
+    """
+    if p == 0:
+        raise ValueError("the model gives a real next token a probability of 0, so the loss is infinite: "
+                         "training has diverged (is the learning rate too large?)")
+
+
 class KVCache:
     """What attention keeps of the positions seen so far, per layer: their keys and values.
 

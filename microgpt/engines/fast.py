@@ -19,7 +19,7 @@ from functools import reduce
 from operator import add, mul
 
 from ..config import RMSNORM_EPS, check_position, check_token, parameter_shapes
-from .base import Engine, softmax
+from .base import Engine, check_probability, softmax
 
 
 def dot(a, b):
@@ -174,6 +174,7 @@ def cross_entropy(tape, logits, target, weight):
             d_logits[target] = (probs[target] - 1) * weight
             logits.grad = list(map(add, logits.grad, d_logits))
         tape.append(backward)
+    check_probability(probs[target])
     return -math.log(probs[target])
 
 

@@ -14,7 +14,7 @@ handful of array operations; the model's matrices are views into the flat arrays
 import numpy as np
 
 from ..config import RMSNORM_EPS, check_position, check_token, parameter_shapes
-from .base import Engine
+from .base import Engine, check_probability
 
 
 def rmsnorm(x):
@@ -102,6 +102,13 @@ class NumpyGPT(Engine):
             saved.append(dict(x0=x0, scale0=scale0, x=x))
         return x @ w["lm_head"].T
 
+    @staticmethod
+    def _mean_nll(probs, targets):
+        """The mean of -log p over the probabilities the rows of `probs` give `targets`."""
+        p = probs[np.arange(len(targets)), targets]
+        check_probability(p.min())
+        return float(-np.log(p).sum() * (1 / len(targets)))
+
     def _document(self, tokens):
         """The inputs and targets the loss uses: at most block_size positions, like the seed."""
         n = self.predictions(tokens)
@@ -110,8 +117,7 @@ class NumpyGPT(Engine):
     def loss(self, tokens):
         """Mean cross-entropy of predicting each next token of `tokens` (a float; no gradients)."""
         inputs, targets = self._document(tokens)
-        probs = softmax(self._forward(inputs, 0, self.new_cache()))
-        return float(-np.log(probs[np.arange(len(targets)), targets]).sum() * (1 / len(targets)))
+        return self._mean_nll(softmax(self._forward(inputs, 0, self.new_cache())), targets)
 
     def loss_and_gradients(self, tokens):
         """The loss of `tokens` and d(loss)/d(every weight), as {name: array} (views of self.grad, rows of floats)."""
@@ -121,7 +127,7 @@ class NumpyGPT(Engine):
         saved = []
         probs = softmax(self._forward(inputs, 0, self.new_cache(), saved=saved))
         rows = np.arange(n)
-        loss = float(-np.log(probs[rows, targets]).sum() * (1 / n))
+        loss = self._mean_nll(probs, targets)
         top = saved.pop()
         d_logits = probs
         d_logits[rows, targets] -= 1

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from ..autograd import Value
 from ..engines.base import softmax
-from .verdict import Hint, all_close, call, checker, close, reject
+from .verdict import Hint, all_close, call, checker, close, multiple_choice, reject
 
 EXPLORER_NAME, EXPLORER_HEAD, EXPLORER_QUERY = "kevin", 2, 5  # exercise 4: the 'n' of kevin, in head 2
 MODEL_HEAD_DIM = 4  # the shipped model's head_dim, which a learner may write into exercise 3 by hand
@@ -92,14 +92,7 @@ def check_unscaled(unscaled_weights, what_changed=None):
     judge_weights(unscaled_weights, lambda d, n: 1, [
         (lambda d, n: d ** -0.5, "these weights are still scaled: leave the scale out this time"),
     ])
-    if what_changed is None or what_changed is ...:
-        raise Hint("your function is right; now answer the question: set `what_changed` to the letter of your "
-                   "answer, e.g. what_changed = \"a\"")
-    choice = str(what_changed).strip().strip("()").lower()
-    if choice not in CHOICES:
-        raise Hint(f"answer with one of the letters {', '.join(CHOICES)}, e.g. what_changed = \"a\"")
-    if choice in WRONG_CHOICES:
-        raise Hint(WRONG_CHOICES[choice])
+    multiple_choice(what_changed, "what_changed", "your function is right", CHOICES, WRONG_CHOICES)
 
 
 def head_of(q, keys, values, h, n_head, scale_dim=None, start=None, mixed=None):

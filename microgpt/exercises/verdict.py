@@ -66,6 +66,21 @@ def reject(answer, mistakes, otherwise, same):
     raise Hint(next((hint for wrong, hint in mistakes if same(answer, wrong)), otherwise))
 
 
+def multiple_choice(answer, name, done, choices, wrong):
+    """Raise a Hint unless `answer` is the right letter of a multiple-choice question.
+
+    `name` is the learner's variable, `done` says what is already right, `choices` are the letters and
+    `wrong` maps each wrong letter to its hint.
+    """
+    if answer is None or answer is ...:
+        raise Hint(f'{done}; now answer the question: set `{name}` to the letter of your answer, e.g. {name} = "a"')
+    choice = str(answer).strip().strip("()").lower()
+    if choice not in choices:
+        raise Hint(f'answer with one of the letters {", ".join(choices)}, e.g. {name} = "a"')
+    if choice in wrong:
+        raise Hint(wrong[choice])
+
+
 def close(a, b, tol=1e-9):
     """`a` is a number within `tol` of the number `b`."""
     return isinstance(a, (int, float)) and math.isclose(a, b, rel_tol=tol, abs_tol=tol)

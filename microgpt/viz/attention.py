@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from ..config import check_tokenizer
+from .tokens import BOS_NAME, example_label, shorten, unknown_message
 
 ALL_HEADS = "all"  # attention_html's head for a grid of every head of the layer
-BOS_LABEL = "BOS"
 EXAMPLES = ("emma", "olivia", "isabella", "elizabeth", "christopher", "noah", "mia", "", "maximilianalexander")
 GRID_WIDTH, GRID_HEIGHT = 760, 600  # px the heatmaps may fill: with the controls, one 1300x900 screen
 MAX_CELL, MIN_CELL = 24, 8  # px per weight
@@ -76,22 +76,8 @@ def read_attention(model, tokenizer, name):
         unseen = name[block_size - 1:]
         note = (f"The model reads at most {block_size} positions: BOS and the first {block_size - 1} letters. "
                 f"The rest, {shorten(unseen)!r}, is never seen.")
-    return AttentionMaps(name, (BOS_LABEL,) + tuple(name[:block_size - 1]),
+    return AttentionMaps(name, (BOS_NAME,) + tuple(name[:block_size - 1]),
                          tuple(tuple(layer) for layer in cache.attention), note)
-
-
-def shorten(text, limit=20):
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def unknown_message(tokenizer, name, unknown, max_listed=5):
-    listed = ", ".join(repr(ch) for ch in unknown[:max_listed]) + (" and more" if len(unknown) > max_listed else "")
-    message = (f"{shorten(name)!r} has characters the model does not know: {listed}. It knows only "
-               f"{''.join(tokenizer.chars)!r}.")
-    lower = name.lower()
-    if lower != name and not set(lower) - set(tokenizer.chars):
-        message += f" Its names are all lowercase: try {shorten(lower)!r}."
-    return message
 
 
 def colour(weight):
@@ -173,13 +159,6 @@ def attention_table(maps, layer, head):
     for label, weights in zip(maps.labels, maps.weights[layer][head]):
         lines.append(f"{label:>{width}}" + "".join(f"{w:>{width + 1}.2f}" for w in weights))
     return "\n".join(lines)
-
-
-def example_label(name, block_size):
-    """How the examples list shows a name: as it is, unless it is empty or longer than the model reads."""
-    if not name:
-        return "(an empty name)"
-    return name if len(name) < block_size else f"{name} ({len(name)} letters)"
 
 
 def attention_explorer(model, tokenizer, name="emma", examples=EXAMPLES):

@@ -2,7 +2,8 @@
 
 `token_labels` names every token id for axes and tables; `tokenize_view` is the pure function (an
 HTML string a notebook cell, or a test, can show or check); `tokenizer_playground` is the thin widget
-around it. The widget and its parts carry stable CSS classes so a browser test can find them:
+around it. `unknown_message`, `shorten` and `example_label` are what every widget that reads a typed
+name says of it (attention, gradients, sampling). The widget and its parts carry stable CSS classes so a browser test can find them:
 microgpt-tokenizer-playground, microgpt-tokenizer-view, microgpt-token-char, microgpt-token-id,
 microgpt-token-label, microgpt-token-error, microgpt-one-hot.
 """
@@ -12,6 +13,7 @@ import html
 import ipywidgets as widgets
 
 BOS_LABEL = "."  # how BOS is written on axes: it both starts and ends a name
+BOS_NAME = "BOS"  # how BOS is written in tables and messages
 BLOCK_SIZE = 16  # the seed's context: the model reads at most 16 tokens, so it uses a name's first 17
 MAX_SHOWN_CHARS = 30  # an unknown-character message suggests lowercase only for input shorter than this
 
@@ -80,6 +82,29 @@ def _unknown_message(tokenizer, text, unknown, max_listed=5):
     if len(text) <= MAX_SHOWN_CHARS and all(ch in tokenizer.chars for ch in text.lower()):
         message += f" The names are all lowercase: try {text.lower()!r}."
     return f'<p class="microgpt-token-error" style="color:#b00020">{html.escape(message)}</p>'
+
+
+def shorten(text, limit=20):
+    """`text`, cut to `limit` characters with an ellipsis, for a message or a label."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def unknown_message(tokenizer, name, unknown, max_listed=5):
+    """What a widget says of a name with characters outside the vocabulary (`unknown`), e.g. upper case."""
+    listed = ", ".join(repr(ch) for ch in unknown[:max_listed]) + (" and more" if len(unknown) > max_listed else "")
+    message = (f"{shorten(name)!r} has characters the model does not know: {listed}. It knows only "
+               f"{''.join(tokenizer.chars)!r}.")
+    lower = name.lower()
+    if lower != name and not set(lower) - set(tokenizer.chars):
+        message += f" Its names are all lowercase: try {shorten(lower)!r}."
+    return message
+
+
+def example_label(name, block_size):
+    """How the examples list shows a name: as it is, unless it is empty or longer than the model reads."""
+    if not name:
+        return "(an empty name)"
+    return name if len(name) < block_size else f"{name} ({len(name)} letters)"
 
 
 def tokenizer_playground(tokenizer, value="emma"):

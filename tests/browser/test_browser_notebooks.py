@@ -261,3 +261,212 @@ def test_06_attention(run_notebook):
     expect(view.locator(".microgpt-attn-cell")).to_have_count(15)
     assert drawn_weights(view) == emma
     assert notebook.problems() == []
+
+
+# In the page: record every number of steps the live training plot shows, as it redraws (window.__liveSteps).
+WATCH_LIVE_PLOT = """root => {
+    const seen = window.__liveSteps = [];
+    new MutationObserver(() => {
+        const svg = root.querySelector('.microgpt-live-plot svg');
+        const steps = svg && Number(svg.getAttribute('data-steps'));
+        if (svg && seen[seen.length - 1] !== steps) seen.push(steps);
+    }).observe(root, {childList: true, subtree: true, attributes: true, characterData: true});
+}"""
+
+
+def test_08_training(lab, page, notebooks):
+    from .notebook_page import open_notebook  # opened by hand: the plot is watched while run-all trains
+    notebook = open_notebook(page, lab, f"{notebooks}/08_training.ipynb")
+    page.evaluate(WATCH_LIVE_PLOT, notebook.node.element_handle())
+    notebook.run_all()
+    assert notebook.problems() == []
+    assert notebook.output_kinds() == notebook.committed_kinds
+    steps = page.evaluate("window.__liveSteps")
+    assert steps[-1] == 1000 and steps == sorted(steps), steps  # the plot grew to the last step...
+    assert len([s for s in steps if 0 < s < 1000]) >= 3, steps  # ...redrawn while the run trained
+    live = notebook.locator(".microgpt-live-training")
+    expect(live.locator(".progress-bar")).to_have_attribute("style", re.compile(r"width: 100%"))
+    final = f"step 1000 / 1000 | loss {load_shipped().history[-1]:.4f}"
+    expect(live.locator(".microgpt-live-status")).to_contain_text(final)
+    expect(live.locator(".microgpt-live-plot svg polyline")).to_have_count(2)  # each step's loss, their average
+    outputs = notebook.locator(".jp-OutputArea-output")
+    expect(outputs.filter(has_text="all 1000 lines are the seed's: True")).to_have_count(1)
+    expect(outputs.filter(has_text="the shipped checkpoint draws the same 20 names")).to_have_count(1)
+    maps = notebook.locator(".microgpt-model-map")
+    expect(maps).to_have_count(2)  # at the start and in the summary, every part built
+    for i in range(2):
+        expect(maps.nth(i).locator(".microgpt-map-part", has_text="✓")).to_have_count(8)
+    assert len(notebook.cells_with_output("image/png")) == 3  # first steps, Adam against plain, the whole run
+    expect(outputs.filter(has_text="❌ Not yet. Hint:")).to_have_count(3)  # the exercises, still to do
+    assert notebook.oversized_outputs() == []
+    notebook.screenshot("08_training-live", live)
+    notebook.screenshot("08_training")
+
+
+def drawn_gradients(view, index=0):
+    """The gradients drawn in the `index`-th map of a model gradient inspector's view, row after row (the
+    number at the end of each cell's tip)."""
+    cells = view.locator(".microgpt-gradmap").nth(index).locator("td")
+    return cells.evaluate_all("cells => cells.map(cell => Number(cell.title.split(': ').pop()))")
+
+
+def test_07_gpt_and_loss(run_notebook):
+    from microgpt.viz.gradients import gradient_map, read_gradients  # only this test needs them
+
+    notebook = run_notebook("07_gpt_and_loss.ipynb")
+    ck = load_shipped()
+    fast = make_model(ck.config, ck.weights, engine="fast")
+
+    def expected(name, matrix):
+        return [round(g, 4) for row in gradient_map(read_gradients(fast, ck.tokenizer, name), matrix).grad for g in row]
+
+    maps = notebook.locator(".microgpt-model-map")
+    expect(maps).to_have_count(2)  # at the start and in the summary: all lit
+    for i in range(2):
+        expect(maps.nth(i).locator(".microgpt-map-part", has_text="✓")).to_have_count(8)
+    assert_graphs_drawn(notebook)  # the slice of emma's graph, after backward()
+    [drawing] = notebook.graphs(notebook.cells_with_output("image/svg+xml")[0])
+    assert ["* -1", "loss at position 4", "data 1.851", "grad 0.2"] in drawing
+    assert ["+", "logit of BOS", "data 1.172", "grad -0.1686"] in drawing
+
+    inspector = notebook.locator(".microgpt-model-grads")
+    view = inspector.locator(".microgpt-model-grads-view")
+    view.scroll_into_view_if_needed()
+    expect(view.locator(".microgpt-gradmap")).to_have_count(2)  # emma and ava side by side
+    expect(view.locator(".microgpt-gradmap").first.locator("td")).to_have_count(27 * 16)
+    assert drawn_gradients(view, 0) == expected("emma", "lm_head")
+    assert drawn_gradients(view, 1) == expected("ava", "lm_head")
+    printed = notebook.locator(".jp-CodeCell").filter(has_text="print(gradient_table(gradient_map(")
+    lines = printed.locator(".jp-OutputArea-output").inner_text().splitlines()
+    listed = view.locator(".microgpt-gradmap-top").first.locator("li").all_inner_texts()
+    assert [" ".join(item.split()) for item in listed] == [" ".join(line.split()) for line in lines[2:7]]
+    notebook.screenshot("07_gpt_and_loss-inspector", view)
+
+    selects = inspector.locator("select")  # the first name's examples, the matrix, the second name's examples
+    matrix = selects.nth(1)
+    expect(matrix.locator("option")).to_have_count(9)  # every matrix of the shipped model
+    name = inspector.locator("input[type=text]").first
+    name.fill("olivia")
+    expect(view.locator(".microgpt-gradmap").first).to_have_attribute("data-name", "olivia")
+    assert drawn_gradients(view, 0) == expected("olivia", "lm_head")
+    matrix.select_option(label="layer0.mlp_fc1 (64 × 16)")
+    expect(view.locator(".microgpt-gradmap").first.locator("td")).to_have_count(64 * 16)
+    assert drawn_gradients(view, 0) == expected("olivia", "layer0.mlp_fc1")
+    assert drawn_gradients(view, 1) == expected("ava", "layer0.mlp_fc1")
+    assert notebook.oversized_outputs() == []  # the tallest matrix, twice, and the controls on one screen
+    notebook.screenshot("07_gpt_and_loss-inspector-mlp", view)
+    matrix.select_option(label="layer0.mlp_fc2 (16 × 64)")
+    expect(view.locator(".microgpt-gradmap").first.locator("td")).to_have_count(16 * 64)
+    assert notebook.oversized_outputs() == []  # the widest
+
+    name.fill("")
+    matrix.select_option(label="layer0.attn_wq (16 × 16)")
+    note = view.locator(".microgpt-gradmap-note").first
+    expect(note).to_contain_text("An empty name is still a document")
+    expect(note).to_contain_text("one key to look at")
+    assert set(drawn_gradients(view, 0)) == {0.0}
+    name.fill("Emma")
+    expect(view.locator(".microgpt-gradmap-error")).to_contain_text("try 'emma'")
+    expect(view.locator(".microgpt-gradmap")).to_have_count(1)  # ava's map only
+    selects.first.select_option(label="maximilianalexander (19 letters)")
+    expect(name).to_have_value("maximilianalexander")
+    expect(view.locator(".microgpt-gradmap-note").first).to_contain_text("The rest, 'der', and the name's end")
+    inspector.locator("input[type=checkbox]").uncheck()
+    expect(view.locator(".microgpt-gradmap")).to_have_count(1)
+    assert drawn_gradients(view, 0) == expected("maximilianalexander", "layer0.attn_wq")
+    notebook.screenshot("07_gpt_and_loss-inspector-one-name", view)
+    assert notebook.problems() == []
+
+
+def drawn_steps(view):
+    """[position, token, draw] of every step the sampling explorer's view shows drawn, from its data attributes."""
+    return view.locator(".microgpt-sample-step").evaluate_all(
+        "rows => rows.map(row => [Number(row.dataset.position), row.dataset.token, Number(row.dataset.draw)])")
+
+
+def test_09_sampling(run_notebook):
+    from microgpt.viz.sampling import sampling_table, sampling_walk  # only this test needs them
+
+    notebook = run_notebook("09_sampling.ipynb")
+    ck = load_shipped()
+    fast = make_model(ck.config, ck.weights, engine="fast")
+
+    def expected(temperature, shown, prefix="", seed=42):
+        walk = sampling_walk(fast, ck.tokenizer, temperature, seed, prefix)
+        return [[s.position, walk.labels[s.token], s.draw] for s in walk.steps[:shown]]
+
+    expect(notebook.locator(".microgpt-model-map .microgpt-map-part").filter(has_text="✓")).to_have_count(8)  # all lit
+    for code in ("plot_temperatures(", "plot_tradeoff("):
+        image = notebook.locator(".jp-CodeCell").filter(has_text=code).locator(".jp-OutputArea-output img")
+        expect(image).to_have_count(1)
+    printed = notebook.locator(".jp-CodeCell").filter(has_text="print(sampling_table(sampling_walk(")
+    assert sampling_table(sampling_walk(fast, ck.tokenizer, 0.5, 42)) in printed.locator(
+        ".jp-OutputArea-output").inner_text()  # the steps the explorer draws, printed for nbval
+    expect(notebook.locator(".jp-OutputArea-output").filter(has_text="❌ Not yet. Hint:")).to_have_count(3)
+
+    explorer = notebook.locator(".microgpt-sampling-explorer")
+    view = explorer.locator(".microgpt-sampling-view")
+    view.scroll_into_view_if_needed()
+    button = {text: explorer.locator("button", has_text=text)
+              for text in ("next letter", "whole name", "start again", "new name")}
+    pending = view.locator(".microgpt-sample-pending")
+    expect(pending).to_have_count(1)  # the first letter's probabilities, not drawn yet
+    expect(pending.locator(".microgpt-sample-choice").first).to_have_attribute("data-token", "a")
+    assert drawn_steps(view) == [] and button["start again"].is_disabled()
+    for shown in (1, 2, 3):
+        button["next letter"].click()
+        expect(view.locator(".microgpt-sample-step")).to_have_count(shown)
+    assert drawn_steps(view) == expected(0.5, 3)  # k, a, m of kamari
+    expect(view.locator(".microgpt-sample-name")).to_contain_text("kam?")
+    expect(view.locator(".microgpt-sample-stretches")).to_contain_text("How the draw picked 'm' at position 2")
+    notebook.screenshot("09_sampling-explorer-three-letters", explorer)
+
+    slider = explorer.locator(".noUi-handle")
+    slider.focus()
+    for _ in range(30):  # 0.5 to 2.0 in steps of 0.05: the same seed, so the same draws, other probabilities
+        notebook.page.keyboard.press("ArrowRight")
+    expect(explorer.locator(".widget-readout")).to_have_text("2.00")
+    expect(view).to_contain_text("seed 42, temperature 2, no prefix")
+    expect(view.locator(".microgpt-sample-note")).to_contain_text("flattened toward 1/27")
+    assert drawn_steps(view) == expected(2.0, 3)
+    assert [draw for *_, draw in expected(2.0, 3)] == [draw for *_, draw in expected(0.5, 3)]
+    button["whole name"].click()
+    expect(view.locator(".microgpt-sample-end")).to_contain_text("The whole name: 'oahdrr'")
+    assert drawn_steps(view) == expected(2.0, 7)
+    expect(button["next letter"]).to_be_disabled()
+    expect(button["whole name"]).to_be_disabled()
+    assert notebook.oversized_outputs() == []
+    notebook.screenshot("09_sampling-explorer-whole-name", explorer)
+
+    slider.focus()
+    notebook.page.keyboard.press("Home")  # the lowest temperature
+    expect(explorer.locator(".widget-readout")).to_have_text("0.10")
+    expect(view).to_contain_text("seed 42, temperature 0.1, no prefix")
+    expect(view.locator(".microgpt-sample-note")).to_contain_text("close to greedy decoding")
+    assert drawn_steps(view) == expected(0.1, 16)
+    notebook.page.keyboard.press("End")  # the highest
+    expect(explorer.locator(".widget-readout")).to_have_text("3.00")
+    expect(view).to_contain_text("seed 42, temperature 3, no prefix")
+    assert drawn_steps(view) == expected(3.0, 16)
+    button["start again"].click()
+    expect(view.locator(".microgpt-sample-step")).to_have_count(0)
+    button["new name"].click()
+    expect(explorer.locator("input[type=number]")).to_have_value("43")
+    expect(view).to_contain_text("seed 43, temperature 3")
+
+    prefix = explorer.locator("input[type=text]")
+    prefix.press_sequentially("Em")
+    expect(view.locator(".microgpt-sample-error")).to_contain_text("try 'em'")
+    expect(button["next letter"]).to_be_disabled()
+    prefix.fill("zoë")
+    expect(view.locator(".microgpt-sample-error")).to_contain_text("'ë'")
+    prefix.fill("maximilianalexander")
+    expect(view.locator(".microgpt-sample-note")).to_contain_text("the rest, 'nder', is never read")
+    button["whole name"].click()
+    expect(view.locator(".microgpt-sample-end")).to_contain_text("The context is full")
+    assert drawn_steps(view) == expected(3.0, 1, "maximilianalexander", 43)
+    assert notebook.oversized_outputs() == []
+    prefix.fill("")
+    expect(view).to_contain_text("seed 43, temperature 3, no prefix")
+    expect(view.locator(".microgpt-sample-error")).to_have_count(0)
+    assert notebook.problems() == []
