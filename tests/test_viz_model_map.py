@@ -26,8 +26,14 @@ def test_attention_and_the_mlp_sit_in_one_layer_box():
     assert "attention" in layer and "MLP" in layer and "RMSNorm" not in layer
 
 
-def test_each_part_names_the_notebook_that_builds_it():
-    assert [n for n in re.findall(r"notebook (\d\d)", model_map())] == [notebook for *_, notebook in PARTS]
+def test_the_loss_and_sampling_both_follow_softmax_one_above_the_other():
+    html = model_map()
+    ends = html[html.index("flex-direction:column"):]
+    assert "softmax" not in ends and ends.index("training:") < ends.index("generating:")
+
+
+def test_each_part_names_the_notebook_that_first_builds_it():
+    assert [n for n in re.findall(r"built in (\d\d)", model_map())] == [notebook for *_, notebook in PARTS]
 
 
 def test_an_unknown_part_is_refused_naming_the_known_ones():

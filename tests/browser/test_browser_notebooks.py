@@ -41,9 +41,9 @@ def test_00_welcome(run_notebook):
     [drawing] = notebook.graphs(notebook.cells_with_output("image/svg+xml")[0])
     assert ["d", "data 4", "grad 0"] in drawing  # d = a*b + c = 2*(-3) + 10, before any backward()
     parts = notebook.locator(".microgpt-model-map .microgpt-map-part")  # the picture of the model
-    expect(parts).to_have_count(8)
+    expect(parts).to_have_count(9)
     expect(parts.first).to_contain_text("token id")
-    expect(parts.last).to_contain_text("loss")
+    expect(parts.last).to_contain_text("sample")
     expect(parts.filter(has_text="✓")).to_have_count(0)  # nothing is built yet
     notebook.screenshot("00_welcome-model-map", notebook.locator(".microgpt-model-map"))
     square = notebook.locator(".widget-hbox:has(.widget-slider)")
