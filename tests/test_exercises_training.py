@@ -10,6 +10,12 @@ from microgpt.exercises.training import (CHECKED_STEPS, check_adam_step, check_t
                                          first_losses)
 
 
+@pytest.fixture(autouse=True)
+def no_last_error(monkeypatch):
+    """No error shown before (exercise 2's checker reads the last one, sys.last_value, which pytest may set)."""
+    monkeypatch.delattr("sys.last_value", raising=False)
+
+
 def adam_step(x, g, m, v, t, lr, b1=0.85, b2=0.99, eps=1e-8):
     m = b1 * m + (1 - b1) * g
     v = b2 * v + (1 - b2) * g ** 2
@@ -103,6 +109,18 @@ def test_ten_times_the_learning_rate_runs_that_are_not_it(losses_10x):
     assert "a fresh run" in hint(check_ten_times, not_scheduled, "b")
 
 
+def test_ten_times_the_learning_rate_after_a_run_that_diverged(losses_10x, monkeypatch):
+    """Section 6's trained run at 0.1 diverges: the cell fails, and losses_10x keeps an older value."""
+    monkeypatch.setattr("sys.last_value", ValueError("the loss is infinite: training has diverged"), raising=False)
+    for stale in (..., first_losses(0.01) + [2.0] * (1000 - CHECKED_STEPS), [2.5] * 1000):
+        said = hint(check_ten_times, stale, "c")
+        assert "still holds what it held before" in said and "`run`, from section 6, has learned already" in said
+    assert accepted(check_ten_times, losses_10x, "b")  # an old error does not stand in the way of a right run
+    assert "finished its 1000 steps" in hint(check_ten_times, losses_10x, "c")
+    monkeypatch.setattr("sys.last_value", KeyError("oops"))  # another error: the usual hints
+    assert "set losses_10x" in hint(check_ten_times, ..., "c")
+
+
 def test_ten_times_the_learning_rate_question(losses_10x):
     assert "plot it beside the seed's to see what happened); now answer the question" in hint(check_ten_times,
                                                                                                   losses_10x)
@@ -124,6 +142,24 @@ def test_uncorrected_ratio_is_accepted_by_formula_or_by_running_the_means():
 
     assert accepted(check_uncorrected_ratio, ratio)
     assert accepted(check_uncorrected_ratio, by_running)
+
+
+def test_uncorrected_ratio_with_epsilon_kept():
+    def by_running(t, g, eps=1e-8):
+        m = v = 0.0
+        for _ in range(t):
+            m, v = 0.85 * m + 0.15 * g, 0.99 * v + 0.01 * g * g
+        corrected = (m / (1 - 0.85 ** t)) / (math.sqrt(v / (1 - 0.99 ** t)) + eps)
+        return (m / (math.sqrt(v) + eps)) / corrected
+
+    assert accepted(check_uncorrected_ratio, lambda t: by_running(t, 0.3))  # within 1e-7: ε is tiny beside g
+    said = hint(check_uncorrected_ratio, lambda t: by_running(t, 0.001))  # within 1e-4: ε is felt
+    assert "very close" in said and "kept ε" in said
+
+
+def test_the_praise_leaves_the_questions_to_the_learner():
+    praise = repr(check_uncorrected_ratio(ratio))
+    assert not any(number in praise for number in ("1.5", "2.6", "1.26", "1.03", "step 8"))  # the answers' numbers
 
 
 def test_uncorrected_ratio_mistakes():

@@ -168,12 +168,6 @@ def test_the_explorer_redraws_for_a_name_a_layer_and_a_head(fast_tiny, tiny_toke
     assert "never seen" in view.value
 
 
-def test_the_examples_list_says_which_names_are_empty_or_too_long():
-    assert attention.example_label("", 16) == "(an empty name)"
-    assert attention.example_label("emma", 16) == "emma"
-    assert attention.example_label("maximilianalexander", 16) == "maximilianalexander (19 letters)"
-
-
 def test_a_tokenizer_of_another_model_is_refused(fast_tiny):
     ck = load_shipped()
     with pytest.raises(ValueError, match="use the tokenizer the model was trained with"):

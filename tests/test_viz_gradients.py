@@ -161,7 +161,7 @@ def test_an_empty_name_is_one_prediction_and_leaves_queries_and_keys_alone(fast_
         for kind in ("attn_wq", "attn_wk"):
             m = gradient_map(read, f"layer{layer}.{kind}")
             assert m.largest == () and not any(g for row in m.grad for g in row)
-            assert "Every gradient of" in m.note and "one key to look at" in m.note
+            assert "Every gradient of" in m.note and "one key" not in m.note  # the notebook asks why
     assert "Every gradient" not in gradient_map(read, "layer0.attn_wv").note
     drawn = gradient_html([gradient_map(read, "layer0.attn_wq")])
     assert "microgpt-gradmap-note" in drawn and {colour for _, _, colour in cells(drawn)} == {gradients.UNREACHED}
@@ -288,6 +288,33 @@ def test_the_inspector_can_start_with_one_name(fast_tiny, tiny_tokenizer):
     side, second_row = box.children[1].children
     assert side.value is False and second_row.children[0].value == gradients.EXAMPLES[1]
     assert box.children[2].value.count('class="microgpt-gradmap"') == 1
+
+
+def test_a_second_name_typed_with_the_box_unticked_ticks_it(fast_tiny, tiny_tokenizer):
+    box = model_gradient_inspector(fast_tiny, tiny_tokenizer, "bob", "lm_head", compare=None,
+                                   examples=("bob", "anna", "eve"))
+    side, second_row = box.children[1].children
+    second, second_pick = second_row.children
+    second.value = "hal"
+    assert side.value is True and box.children[2].value.count('class="microgpt-gradmap"') == 2
+    assert 'data-name="hal"' in box.children[2].value
+    side.value = False
+    second_pick.value = "eve"
+    assert side.value is True and 'data-name="eve"' in box.children[2].value
+
+
+def test_spaces_inside_a_name_show_as_typed(fast_tiny, tiny_tokenizer):
+    drawn = gradient_html([gradient_map(read_gradients(fast_tiny, tiny_tokenizer, "an  na"), "wte")])
+    assert "<b>an  na</b>" in drawn and "&#x27;an  na&#x27;" in drawn  # HTML would show one space, but for:
+    assert drawn.count("white-space:pre-wrap") == 2  # the title and the message
+
+
+def test_spaces_around_a_name_are_dropped(fast_tiny, tiny_tokenizer):
+    box = model_gradient_inspector(fast_tiny, tiny_tokenizer, "  bob ", "wte", compare="   ")
+    view = box.children[2].value
+    assert 'data-name="bob"' in view and 'data-name=""' in view and "An empty name is still a document" in view
+    assert view == gradient_html([gradient_map(read_gradients(fast_tiny, tiny_tokenizer, name), "wte")
+                                  for name in ("bob", "")])
 
 
 def test_the_shipped_model_draws_two_of_its_largest_matrices_in_a_small_page():

@@ -80,7 +80,8 @@ def test_a_prefix_longer_than_the_context_is_cut_to_what_the_model_reads(fast_ti
 
 @pytest.mark.parametrize("prefix, words", [
     ("Bob", ["'B'", "try 'bob'"]),
-    ("bo b", ["' '"]),
+    ("bo b", ["' '", "' ' is a space: names have none, so delete it."]),
+    ("bob ", ["' ' is a space at the end: names have none, so delete it."]),
     ("zed", ["'z'"]),
     ("<b>" + "X" * 500, ["'<'", "'>'"]),
 ])
@@ -98,9 +99,17 @@ def test_a_temperature_that_is_not_above_zero_gives_a_message(fast_tiny, tiny_to
     assert walk.steps == () and "The temperature must be more than 0" in walk.error and "greedy" in walk.error
 
 
-@pytest.mark.parametrize("seed", [1.5, "42", None, False])
-def test_a_seed_that_is_not_a_whole_number_gives_a_message(fast_tiny, tiny_tokenizer, seed):
-    assert "The seed must be a whole number" in sampling_walk(fast_tiny, tiny_tokenizer, 0.5, seed).error
+@pytest.mark.parametrize("seed", [1.5, "42", "3.7", "", None, False, -1, sampling.MAX_SEED + 1])
+def test_a_seed_that_is_not_a_whole_number_in_range_gives_a_message(fast_tiny, tiny_tokenizer, seed):
+    error = sampling_walk(fast_tiny, tiny_tokenizer, 0.5, seed).error
+    assert f"The seed must be a whole number from 0 to 999,999, not {seed!r}." == error
+
+
+@pytest.mark.parametrize("typed, seed", [("42", 42), (" 7 ", 7), ("0", 0), ("999999", 999_999), ("3.7", "3.7"),
+                                         ("", ""), ("-5", "-5"), ("1e3", "1e3"), ("²", "²"), ("1000000", "1000000"),
+                                         ("9" * 5000, "9" * 5000)])
+def test_the_seed_box_gives_a_whole_number_or_the_text_that_is_refused(typed, seed):
+    assert sampling.seed_from(typed) == seed
 
 
 def test_extreme_temperatures_get_a_note(fast_tiny, tiny_tokenizer):
@@ -179,16 +188,32 @@ def test_the_table_prints_what_the_view_draws(fast_tiny, tiny_tokenizer):
     assert lines[0] == "seed 7, temperature 1, prefix 'e'"
     assert lines[-1] == sampling.end_message(walk)
     for line, step in zip(lines[2:-1], walk.steps):
-        position, context, *choices, draw, token, prob = line.split()
+        position, context, *choices, draw, token, prob = line.split()[:15]  # then the rank, if any
         assert (int(position), context, float(draw), token) == (step.position, step.context, round(step.draw, 3),
                                                                walk.labels[step.token])
         assert float(prob) == round(step.probs[step.token], 2)
     assert len(sampling_table(walk, shown=1).splitlines()) == 3  # settings, header, one step: no end yet
 
 
+def test_the_table_gives_the_rank_of_a_token_drawn_from_outside_the_likeliest_as_the_view_does(fast_tiny,
+                                                                                                 tiny_tokenizer):
+    walk = sampling_walk(fast_tiny, tiny_tokenizer, 3.0, 5)
+    lines = sampling_table(walk).splitlines()[3:-1]  # settings, the note, the header; the end
+    ranks = [re.search(r"\(#(\d+)\)$", line) for line in lines]
+    assert any(ranks), "at temperature 3 some draw should be outside the likeliest"
+    for line, rank, step in zip(lines, ranks, walk.steps):
+        top = sorted(range(len(step.probs)), key=lambda i: (-step.probs[i], i))
+        if step.token in top[:sampling.TOP]:
+            assert rank is None, line
+        else:
+            assert int(rank.group(1)) == top.index(step.token) + 1
+            assert f"(#{rank.group(1)})" in sampling_html(walk, len(walk.steps))
+
+
 def test_the_explorer_steps_restarts_and_draws_again(fast_tiny, tiny_tokenizer):
     box = sampling.sampling_explorer(fast_tiny, tiny_tokenizer, temperature=1.5, seed=5, prefix="a")
     (slider, seed, prefix), buttons, view = box.children[0].children, box.children[1].children, box.children[2]
+    assert "microgpt-sample-seed" in seed._dom_classes and "microgpt-sample-prefix" in prefix._dom_classes
     next_letter, whole_name, start_again, new_name = buttons
     assert "microgpt-sampling-explorer" in box._dom_classes and "microgpt-sampling-view" in view._dom_classes
     walk = sampling_walk(fast_tiny, tiny_tokenizer, 1.5, 5, "a")
@@ -204,7 +229,7 @@ def test_the_explorer_steps_restarts_and_draws_again(fast_tiny, tiny_tokenizer):
     slider.value = 0.5  # the same seed, other probabilities: as many steps shown
     assert view.value == sampling_html(sampling_walk(fast_tiny, tiny_tokenizer, 0.5, 5, "a"), 1)
     new_name.click()
-    assert seed.value == 6 and view.value == sampling_html(sampling_walk(fast_tiny, tiny_tokenizer, 0.5, 6, "a"), 0)
+    assert seed.value == "6" and view.value == sampling_html(sampling_walk(fast_tiny, tiny_tokenizer, 0.5, 6, "a"), 0)
     whole_name.click()
     slider.value = 1.5  # after "whole name", the whole of every new name
     walk = sampling_walk(fast_tiny, tiny_tokenizer, 1.5, 6, "a")
@@ -214,12 +239,17 @@ def test_the_explorer_steps_restarts_and_draws_again(fast_tiny, tiny_tokenizer):
     prefix.value = "b"
     walk = sampling_walk(fast_tiny, tiny_tokenizer, 1.5, 6, "b")
     assert view.value == sampling_html(walk, len(walk.steps))  # the whole name again, once the prefix is readable
+    seed.value = "3.7"  # a number box would show 37 and use 3: this one says what is wrong
+    assert "The seed must be a whole number from 0 to 999,999, not '3.7'" in html.unescape(view.value)
+    assert next_letter.disabled
+    new_name.click()  # from a seed that is not one: seed 0
+    assert seed.value == "0" and view.value == sampling_html(sampling_walk(fast_tiny, tiny_tokenizer, 1.5, 0, "b"), 0)
 
 
 def test_new_name_wraps_around_after_the_largest_seed(fast_tiny, tiny_tokenizer):
     box = sampling.sampling_explorer(fast_tiny, tiny_tokenizer, seed=sampling.MAX_SEED)
     box.children[1].children[3].click()
-    assert box.children[0].children[1].value == 0
+    assert box.children[0].children[1].value == "0"
 
 
 def test_the_shipped_model_draws_a_full_context_in_a_small_page(shipped):
@@ -233,6 +263,8 @@ def test_plot_temperatures_draws_one_bar_per_token_and_temperature_likeliest_fir
     probs_at = {0.5: [0.7, 0.1, 0.2], 2.0: [0.4, 0.28, 0.32]}
     ax = sampling.plot_temperatures(probs_at, ["a", "b", "."]).axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["a", ".", "b"]
+    assert ax.get_xlabel() == "next token, the likeliest first ('.' is BOS: the name ends)"
+    assert sampling.plot_temperatures({1.0: [0.5, 0.5]}, ["a", "b"]).axes[0].get_xlabel().endswith("first")
     assert [round(bar.get_height(), 2) for bar in ax.patches] == [0.7, 0.2, 0.1, 0.4, 0.32, 0.28]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["uniform: 1/3", "temperature 0.5",
                                                                   "temperature 2"]

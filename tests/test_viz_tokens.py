@@ -125,3 +125,23 @@ def test_typing_in_the_playground_updates_its_view(tokenizer):
     assert view.value == tokens.tokenize_view(tokenizer, "ava")
     text.value = "Ava!"
     assert "Not in the vocabulary" in view.value
+
+
+# --- what every widget that reads a typed name shares ---
+
+def test_the_examples_list_says_which_names_are_empty_or_too_long():
+    assert tokens.example_label("", 16) == "(an empty name)"
+    assert tokens.example_label("emma", 16) == "emma"
+    assert tokens.example_label("maximilianalexander", 16) == "maximilianalexander (19 letters)"
+
+
+def test_a_name_box_and_its_examples_keep_in_step():
+    text, row = tokens.name_input("name:", "emma", ("emma", "ava", ""), 16)
+    pick = row.children[1]
+    assert row.children[0] is text and pick.value == "emma"
+    text.value = "zoe"  # typed: not an example, so no example is picked
+    assert pick.value is None
+    pick.value = "ava"  # picked: the box shows it
+    assert text.value == "ava"
+    pick.value = ""  # the empty example is a name too
+    assert text.value == ""

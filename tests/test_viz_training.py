@@ -91,17 +91,33 @@ def test_the_live_picture_draws_every_loss_and_their_average():
     assert "average of the last 2 steps" in svg
 
 
-def test_the_live_picture_keeps_losses_outside_its_range_at_the_edge():
+def test_the_live_picture_keeps_losses_outside_its_range_at_the_edge_and_says_so():
     top, bottom = training.MARGIN["top"], training.HEIGHT - training.MARGIN["bottom"]
-    [raw, _] = polylines(training.loss_svg([20.0, 0.5, 2.0], 3, loss_range=(1.0, 4.0)))
+    svg = training.loss_svg([20.0, 0.5, 2.0], 3, loss_range=(1.0, 4.0))
+    [raw, _] = polylines(svg)
     assert raw[0][1] == top and raw[1][1] == bottom and top < raw[2][1] < bottom
+    assert "1 loss above 4, drawn at the top edge; 1 loss below 1, drawn at the bottom edge" in svg
+    assert training.clipped_note([5.0, 4.5, 3.0, 4.0], (1.5, 4.0)) == "2 losses above 4, drawn at the top edge"
+    assert training.clipped_note([3.0, 4.0, 1.5], (1.5, 4.0)) == ""  # the edges themselves are on the axis
+    assert 'class="clipped"' not in training.loss_svg([3.0, 2.0], 3)
 
 
-def test_the_live_picture_draws_and_names_each_baseline():
-    svg = training.loss_svg([3.0], 10, {"counting baseline": 2.4547, "uniform guessing": 3.2958})
+def test_the_live_picture_draws_and_names_each_baseline_over_the_pale_line():
+    svg = training.loss_svg([3.0, 2.5], 10, {"counting baseline": 2.4547, "uniform guessing": 3.2958})
     assert svg.count('stroke-dasharray="6,4"') == 4  # each baseline's line and its legend entry
     assert "counting baseline: 2.45" in svg and "uniform guessing: 3.30" in svg
+    pale, dashed, average = svg.index(f'stroke="{training.RAW}"'), svg.index("6,4"), svg.index(f'stroke="{training.AVERAGE}"')
+    assert pale < dashed < average  # drawn in this order: the baselines over each step's loss, under the average
     assert "&lt;" in training.loss_svg([], 10, {"<b>": 2.0})  # labels are escaped
+
+
+def test_the_legend_sits_under_the_plot_two_entries_a_row():
+    root = ElementTree.fromstring(training.loss_svg([3.0] * 5, 10, {"a": 2.0, "b": 3.0, "c": 3.5}))
+    texts = {t.text: float(t.get("y", "nan")) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    entries = ["loss at each step", "average of the last 50 steps", "a: 2.00", "b: 3.00", "c: 3.50"]
+    assert all(texts[entry] > training.HEIGHT for entry in entries)  # below the plot and its labels: no curve hidden
+    assert texts[entries[0]] == texts[entries[1]] < texts[entries[2]] == texts[entries[3]] < texts[entries[4]]
+    assert float(root.get("height")) == training.HEIGHT + 3 * training.LEGEND_ROW + 4
 
 
 def test_the_live_picture_refuses_impossible_runs():
@@ -169,3 +185,25 @@ def test_the_live_view_follows_a_real_training_run_to_its_end(tiny_model, tiny_d
     assert live.history == history and live.bar.value == 6 and live.redraws >= 1
     assert f"loss {history[-1]:.4f}" in live.status.value
     assert 0 < live.seconds_in_view < 1
+
+
+@pytest.mark.parametrize("error, said", [(KeyboardInterrupt, "stopped after step 3: interrupted"),
+                                         (ValueError("training has diverged"),
+                                          "stopped after step 3: ValueError: training has diverged")])
+def test_a_run_that_stops_early_is_drawn_where_it_stopped_in_red(error, said):
+    live = training.LiveTraining(10, every=100)  # no redraw of its own before the end
+    with pytest.raises(type(error) if isinstance(error, Exception) else error):
+        with live:
+            for step in range(3):
+                live.on_step(step, 3.0)
+            raise error
+    assert live.bar.value == 3 and live.bar.bar_style == "danger" and 'data-steps="3"' in live.plot.value
+    assert "step    3 /   10" in live.status.value and said in live.status.value
+
+
+def test_a_run_that_ends_inside_the_view_stays_green():
+    live = training.LiveTraining(2)
+    with live:
+        live.on_step(0, 3.0)
+        live.on_step(1, 2.9)
+    assert live.bar.bar_style == "success" and "stopped" not in live.status.value

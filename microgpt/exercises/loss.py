@@ -50,19 +50,39 @@ def model_loss():
     return cross_entropy(*model_logits())
 
 
+SMALL = [2.0, 1.0, 0.1]  # exercise 1's first logits: exp of them minus a large number underflows to 0
+NEAR_1000 = [1000.0, 1001.0, 999.0]  # exp(1000) overflows a float
+FAR_APART = [-1000.0, 0.0, 1000.0, 290.0]  # target 3: exp overflows unless the largest comes off (p = e^-710 still fits)
+EXP_LIMIT = "a float holds exp(z) only up to z = 709.78"
+OVERFLOW = {
+    tuple(NEAR_1000): f"on the logits {NEAR_1000}: {EXP_LIMIT}, and your code takes exp of numbers that large. "
+                      "Notebook 04's softmax met the same problem",
+    tuple(FAR_APART): f"on the logits {FAR_APART}: those near 1000 passed, but here, after what you take off the "
+                      f"logits, some of them are still far above 709 ({EXP_LIMIT}). What you take off must keep "
+                      "every exp small, however far apart the logits are",
+}
+
+
+def position_loss_notes(logits):
+    """What each error of a learner's position_loss on `logits` says about where it comes from."""
+    return {
+        "OverflowError": OVERFLOW.get(tuple(logits), f"on the logits {logits}: {EXP_LIMIT}"),
+        "ZeroDivisionError": f"on the logits {logits}: every exp came out as 0.0, so their total is 0. math.exp(z) "
+                             "of a z below about -745 is too small for a float and becomes 0: look at what your "
+                             "code takes exp of",
+        "AttributeError": "the logits are plain floats here, not Values: use math.exp and math.log",
+        "ValueError: math domain error": "a log of 0 or of a negative number: the log is taken of a probability, "
+                                         "after softmax, not of a logit"}
+
+
 @checker("-ln of the probability that softmax gives the token that really comes next: one position's loss.")
 def check_position_loss(position_loss):
-    """Exercise 1: position_loss(logits, target) = -ln softmax(logits)[target], on floats."""
+    """Exercise 1: position_loss(logits, target) = -ln softmax(logits)[target], on floats, even far apart."""
     real_logits, real_target = model_logits()
-    for logits, target in [([2.0, 1.0, 0.1], 0), ([0.5, -1.0, 3.0, 0.0], 1), (list(real_logits), real_target),
-                           ([1000.0, 1001.0, 999.0], 2)]:
+    for logits, target in [(SMALL, 0), ([0.5, -1.0, 3.0, 0.0], 1), (list(real_logits), real_target),
+                           (NEAR_1000, 2), (FAR_APART, 3)]:
         given = list(logits)
-        answer = call(position_loss, given, target, notes={
-            "OverflowError": "exp() overflows on large logits, and the checker tries logits near 1000: subtract the "
-                             "largest logit first, as notebook 04's softmax does",
-            "AttributeError": "the logits are plain floats here, not Values: use math.exp and math.log",
-            "ValueError: math domain error": "a log of 0 or of a negative number: the log is taken of a "
-                                             "probability, after softmax, not of a logit"})
+        answer = call(position_loss, given, target, notes=position_loss_notes(logits))
         if given != logits:
             raise Hint("you changed the logits in place: leave the list as it is and compute into a new one")
         if isinstance(answer, (list, tuple)):
@@ -72,7 +92,10 @@ def check_position_loss(position_loss):
         expected = cross_entropy(logits, target)
         if close(answer, expected):
             continue
-        probs = softmax(logits)
+        probs, top, vocab = softmax(logits), max(logits), len(logits)
+        one_side = ("the largest logit came off some logits but not off all of them (the target's, or those in "
+                    "the total): softmax keeps its probabilities only when the same number comes off every logit")
+        by_count = "softmax divides each exp by the total of the exps, not by the number of tokens"
         mistakes = [
             (probs[target], "that is the target's probability; the loss is minus its log"),
             (-expected, "check the sign: a loss is positive, and -ln p is 0 only when p = 1"),
@@ -80,6 +103,12 @@ def check_position_loss(position_loss):
                               "first, each exp divided by the total of all of them"),
             (expected / math.log(10), "use the natural log, math.log, as the loss does (not log10)"),
             (expected / math.log(2), "use the natural log, math.log, as the loss does (not log2)"),
+            (expected + top, one_side),
+            (expected - top, one_side),
+            (top - logits[target] + math.log(vocab), by_count),
+            (math.log(vocab) - logits[target], by_count),
+            (expected / vocab, "that is the loss divided by the number of tokens: one position's loss is -ln p of "
+                               "its target alone, with nothing to average"),
         ] + [(-math.log(p), f"that is the loss of token {k}; the loss reads the probability of the target, token "
                             f"{target}") for k, p in enumerate(probs) if k != target and p > 0]
         if logits[target] > 0:
@@ -124,12 +153,52 @@ def check_initial_loss(initial_loss, why=None):
 
 # --- exercise 3: one gradient of lm_head, read off the inspector and explained in code ---
 
-def lm_head_grad(probs, targets, streams, t, j, sign=1, mean=True, target_term=True, stream=True):
-    """d(loss)/d(lm_head[t][j]), or one of its typical mistakes: the sign flipped, a sum instead of the mean,
-    the target's -1 left out, the stream's number left out."""
-    terms = [sign * (p[t] - (target_term and y == t)) * (x[j] if stream else 1)
-             for p, y, x in zip(probs, targets, streams)]
-    return sum(terms) / (len(terms) if mean else 1)
+def shares(probs, targets, streams, token, next_token, column):
+    """Each position's share of a gradient of lm_head, before the average: (p(token) - 1 if next_token comes next,
+    else p(token)) times number `column` of the stream. The right one is token = next_token = t, column = j."""
+    return [(p[token] - (y == next_token)) * x[column] for p, y, x in zip(probs, targets, streams)]
+
+
+def lm_head_grad(probs, targets, streams, t, j):
+    """d(loss)/d(lm_head[t][j]): the average of the positions' shares."""
+    terms = shares(probs, targets, streams, t, t, j)
+    return sum(terms) / len(terms)
+
+
+def lm_head_mistakes(probs, targets, streams, t, j):
+    """(wrong answer, hint) for the typical mistakes of exercise 3 on one document."""
+    n, vocab, width = len(probs), len(probs[0]), len(streams[0])
+    right = shares(probs, targets, streams, t, t, j)
+    mean = sum(right) / n
+    mistakes = [
+        (-mean, "the sign is flipped: where t comes next, raising its logit lowers the loss, so that logit's "
+                "gradient is negative"),
+        (sum(right), "the loss is the average over the positions: divide by how many there are"),
+        (sum(p[t] - (y == t) for p, y in zip(probs, targets)) / n,
+         "that is the gradient of the logit of t; a weight's gradient is also times the input it multiplies, "
+         "number j of the stream"),
+    ]
+    if any(y == t for y in targets):
+        mistakes.append((sum(p[t] * x[j] for p, x in zip(probs, streams)) / n,
+                         "at the positions where t comes next, the logit of t gets p - 1, not p: raising it is what "
+                         "lowers the loss there"))
+    mixed = ("t and j are mixed up: t is a token (a row of lm_head, an index into probs, a target), j a number of "
+             "the stream")
+    mistakes += [(sum(shares(probs, targets, streams, a, b, c)) / n, mixed)
+                 for a in (t, j) for b in (t, j) for c in (t, j) if (a, b, c) != (t, t, j) and a < vocab and c < width]
+    shifted = "the targets are off by one position: targets[pos] is already the token that comes after position pos, " \
+              "the one probs[pos] gives a probability"
+    later, earlier = shares(probs, targets[1:], streams, t, t, j), shares(probs[1:], targets, streams[1:], t, t, j)
+    mistakes += [(sum(terms) / k, shifted) for terms in (later, earlier) for k in (n, n - 1)]
+    mistakes += [(sum(shares(probs, rolled, streams, t, t, j)) / n, shifted)  # targets[pos + 1], targets[pos - 1]
+                 for rolled in (targets[1:] + targets[:1], targets[-1:] + targets[:-1])]
+    for where, share in (("last", right[-1]), ("first", right[0])):
+        mistakes += [(share / k, f"only the {where} position counts in your answer: lm_head[t][j] makes the logit "
+                                 "of t at every position, and each brings its share") for k in (n, 1)]
+    if n != 5:
+        mistakes.append((sum(right) / 5, "you divide by 5, emma's number of positions: the checker's documents have "
+                                         "other lengths"))
+    return mistakes
 
 
 def random_document(rng, n, vocab, width, t):
@@ -161,33 +230,18 @@ def check_lm_head_gradient(lm_head_gradient, read=None):
         if n == 3:
             targets = [(t + 1) % vocab] * n  # t never comes next: only the p terms
         kept = [list(p) for p in probs], list(targets), [list(x) for x in streams]
-        answer = call(lm_head_gradient, probs, targets, streams, t, j)
+        answer = call(lm_head_gradient, probs, targets, streams, t, j, notes={
+            "IndexError": "there is one target per position: targets[pos] is the token that comes after position "
+                          "pos"})
         if (probs, targets, streams) != kept:
             raise Hint("you changed probs, targets or streams in place: leave them as they are")
         if not isinstance(answer, (int, float)) or isinstance(answer, bool):
             raise Hint(f"return one number, the gradient of lm_head[t][j], not a {type(answer).__name__}")
         if close(answer, lm_head_grad(probs, targets, streams, t, j)):
             continue
-        mistakes = [
-            (lm_head_grad(probs, targets, streams, t, j, sign=-1), "the sign is flipped: where t comes next, "
-                                                                   "raising its logit lowers the loss, so that "
-                                                                   "logit's gradient is negative"),
-            (lm_head_grad(probs, targets, streams, t, j, mean=False), "the loss is the average over the positions: "
-                                                                      "divide by how many there are"),
-            (lm_head_grad(probs, targets, streams, t, j, stream=False), "that is the gradient of the logit of t; a "
-                                                                        "weight's gradient is also times the input "
-                                                                        "it multiplies, number j of the stream"),
-        ]
-        if any(y == t for y in targets):
-            mistakes.append((lm_head_grad(probs, targets, streams, t, j, target_term=False),
-                             "at the positions where t comes next, the logit of t gets p - 1, not p: raising it "
-                             "is what lowers the loss there"))
-        if j < vocab and t < width:
-            mistakes.append((lm_head_grad(probs, targets, streams, j, t), "t and j are swapped: row t is the logit "
-                                                                          "of token t, column j number j of the "
-                                                                          "stream"))
-        reject(answer, mistakes, otherwise="at each position, the gradient of the logit of t (notebook 04, exercise "
-                                           "2) times number j of the stream; then the average", same=close)
+        reject(answer, lm_head_mistakes(probs, targets, streams, t, j), same=close,
+               otherwise="at each position, the gradient of the logit of t (notebook 04, exercise 2) times number j "
+                         "of the stream; then the average")
     if read is None or read is ...:
         raise Hint("your function is right; now read the largest gradient of lm_head for emma off the inspector "
                    "and set `read` to it, e.g. read = -0.1234")

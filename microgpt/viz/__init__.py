@@ -5,7 +5,7 @@ browser, and shown by notebook cells that nbval compares), and at most a thin wi
 
 - `model_map`: `model_map` (HTML): the parts of the model from token to loss, those built so far lit.
 - `tokens`: `token_labels`, `tokenize_view` (HTML), `tokenizer_playground` (widget), and what every widget
-  that reads a typed name says of it (`unknown_message`, `shorten`, `example_label`).
+  that reads a typed name shares (`unknown_message`, `shorten`, `example_label`, `name_input`).
 - `graph`: `to_dot` (DOT source), `graph_rows` (what a drawing shows, as data), `draw_graph` (SVG, or how
   to install Graphviz); graphviz only.
 - `gradients`: `inspect_expression` (a Value after backward), `gradient_inspector` (widget; notebook 03);

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from ..config import check_tokenizer
-from .tokens import BOS_NAME, example_label, shorten, unknown_message
+from .tokens import BOS_NAME, name_input, shorten, unknown_message
 
 ALL_HEADS = "all"  # attention_html's head for a grid of every head of the layer
 EXAMPLES = ("emma", "olivia", "isabella", "elizabeth", "christopher", "noah", "mia", "", "maximilianalexander")
@@ -168,11 +168,7 @@ def attention_explorer(model, tokenizer, name="emma", examples=EXAMPLES):
     the layer or head only redraws the name already read.
     """
     cfg = model.config
-    text = widgets.Text(value=name, description="name:", placeholder="type a name", continuous_update=True,
-                        layout=widgets.Layout(width="260px"))
-    pick = widgets.Dropdown(options=[(example_label(e, cfg.block_size), e) for e in examples],
-                            value=name if name in examples else None,
-                            description="or pick:", layout=widgets.Layout(width="260px"))
+    text, name_row = name_input("name:", name, examples, cfg.block_size)
     layer = widgets.Dropdown(options=[(f"layer {i}", i) for i in range(cfg.n_layer)], value=0,
                              description="layer:", layout=widgets.Layout(width="160px"))
     head = widgets.ToggleButtons(options=[(f"head {h}", h) for h in range(cfg.n_head)] + [("all heads", ALL_HEADS)],
@@ -186,18 +182,12 @@ def attention_explorer(model, tokenizer, name="emma", examples=EXAMPLES):
 
     def new_name(change):
         read["maps"] = read_attention(model, tokenizer, change["new"])
-        pick.value = change["new"] if change["new"] in examples else None
         draw()
 
-    def picked(change):
-        if change["new"] is not None:
-            text.value = change["new"]  # new_name reads and draws it
-
     text.observe(new_name, names="value")
-    pick.observe(picked, names="value")
     layer.observe(draw, names="value")
     head.observe(draw, names="value")
     draw()
-    box = widgets.VBox([widgets.HBox([text, pick]), widgets.HBox([layer, head]), view])
+    box = widgets.VBox([name_row, widgets.HBox([layer, head]), view])
     box.add_class("microgpt-attention-explorer")
     return box

@@ -26,7 +26,7 @@ from IPython.display import display
 
 from ..autograd import Value
 from ..config import check_tokenizer, parameter_shapes
-from .tokens import BOS_NAME, example_label, shorten, unknown_message
+from .tokens import BOS_NAME, name_input, shorten, unknown_message
 from .graph import draw_graph
 
 INSPECTOR_RANGE = (-3.0, 3.0)  # the sliders' range: exp() of a*b + c stays far from overflowing
@@ -224,11 +224,9 @@ def gradient_map(read, matrix, top=TOP):
     cells = [(r, c) for r in range(len(rows)) for c in range(len(columns)) if grad[r][c] != 0]
     cells.sort(key=lambda rc: -abs(grad[rc[0]][rc[1]]))
     note = read.note
-    if not cells:
-        why = (" With one position, attention has one key to look at, whose weight is 1 whatever the query and "
-               "the key." if len(read.predictions) == 1 and matrix.endswith(("attn_wq", "attn_wk")) else "")
+    if not cells:  # e.g. attn_wq for an empty name; the notebook asks why, so the note does not say
         note = " ".join(filter(None, [note, f"Every gradient of {matrix} is 0 for this name: no weight of it "
-                                            f"changes its loss.{why}"]))
+                                            "changes its loss."]))
     words = tuple(tuple(says(r, c) for c in range(len(columns))) for r in range(len(rows)))
     largest = tuple(Entry(r, c, grad[r][c], words[r][c]) for r, c in cells[:top])
     return GradientMap(read.name, matrix, read.loss, read.predictions, grad, rows, columns, axes, words, largest,
@@ -304,10 +302,10 @@ def _unnamed(says, matrix):
 
 def _panel(m, scale, width):
     """One name's map: its title, note or error, the table, what rows and columns are, the largest entries."""
-    parts = [f'<div style="font-size:12px">{_title(m)}</div>']
+    parts = [f'<div style="font-size:12px;white-space:pre-wrap">{_title(m)}</div>']  # pre-wrap: every space shows
     if m.error:
-        parts.append(f'<p class="microgpt-gradmap-error" style="color:#b00020;font-size:12px;line-height:1.4">'
-                     f"{html.escape(m.error)}</p>")
+        parts.append('<p class="microgpt-gradmap-error" style="color:#b00020;font-size:12px;line-height:1.4;'
+                     f'white-space:pre-wrap">{html.escape(m.error)}</p>')
     else:
         if m.note:
             parts.append(f'<p class="microgpt-gradmap-note" style="font-size:11px;line-height:1.3;margin:2px 0">'
@@ -361,36 +359,18 @@ def gradient_table(m):
     return "\n".join(lines + [f"  {e.grad:+.4f}  {_unnamed(e.says, m.matrix)}" for e in m.largest])
 
 
-def _name_input(description, value, examples, block_size):
-    """A text box for a name beside a list of examples to pick from, kept in step: (the text box, the row)."""
-    text = widgets.Text(value=value, description=description, placeholder="type a name", continuous_update=True,
-                        layout=widgets.Layout(width="230px"))
-    pick = widgets.Dropdown(options=[(example_label(e, block_size), e) for e in examples],
-                            value=value if value in examples else None, layout=widgets.Layout(width="250px"))
-
-    def typed(change):
-        pick.value = change["new"] if change["new"] in examples else None
-
-    def picked(change):
-        if change["new"] is not None:
-            text.value = change["new"]
-
-    text.observe(typed, names="value")
-    pick.observe(picked, names="value")
-    return text, widgets.HBox([text, pick])
-
-
 def model_gradient_inspector(model, tokenizer, name="emma", matrix="lm_head", compare="ava", examples=EXAMPLES):
     """Type a name (or pick one) and a weight matrix: the gradient of that name's loss for each of its weights,
     drawn, with the largest said in words; tick the box for a second name side by side, on the same scale.
 
     Use the fast engine (make_model(..., engine="fast")): a name's gradients take milliseconds. Each name is
-    read once; changing the matrix or the box only redraws. `compare=None` starts with one name.
+    read once; changing the matrix or the box only redraws. `compare=None` starts with one name; a second name
+    typed or picked ticks the box. Spaces around a name are dropped.
     """
     read = functools.lru_cache(maxsize=256)(lambda text: read_gradients(model, tokenizer, text))
     block_size = model.config.block_size
-    first, first_row = _name_input("name:", name, examples, block_size)
-    second, second_row = _name_input("", examples[1] if compare is None else compare, examples, block_size)
+    first, first_row = name_input("name:", name, examples, block_size)
+    second, second_row = name_input("", examples[1] if compare is None else compare, examples, block_size)
     side = widgets.Checkbox(value=compare is not None, description="side by side with:", indent=False,
                             layout=widgets.Layout(width="150px"))
     matrices = widgets.Dropdown(options=[(f"{m} ({rows} × {cols})", m) for m, (rows, cols)
@@ -401,10 +381,17 @@ def model_gradient_inspector(model, tokenizer, name="emma", matrix="lm_head", co
 
     def draw(_=None):
         names = [first.value] + ([second.value] if side.value else [])
-        view.value = gradient_html([gradient_map(read(text), matrices.value) for text in names])
+        view.value = gradient_html([gradient_map(read(text.strip()), matrices.value) for text in names])
 
-    for control in (first, second, side, matrices):
+    def second_changed(_):
+        if side.value:
+            draw()
+        else:
+            side.value = True  # a second name typed or picked: show it (ticking the box draws)
+
+    for control in (first, side, matrices):
         control.observe(draw, names="value")
+    second.observe(second_changed, names="value")
     draw()
     box = widgets.VBox([widgets.HBox([first_row, matrices]), widgets.HBox([side, second_row]), view])
     box.add_class("microgpt-model-grads")

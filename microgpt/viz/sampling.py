@@ -11,7 +11,8 @@ Stable CSS classes for the browser test: microgpt-sampling-explorer, microgpt-sa
 microgpt-sample-name, microgpt-sample-step (a drawn step: data-position, data-draw, data-token),
 microgpt-sample-pending (the next step, not drawn yet), microgpt-sample-choice (data-token, data-prob),
 microgpt-sample-drawn (the choice that was drawn), microgpt-sample-stretches, microgpt-sample-note,
-microgpt-sample-end, microgpt-sample-error.
+microgpt-sample-end, microgpt-sample-error; the explorer's text boxes microgpt-sample-seed and
+microgpt-sample-prefix.
 """
 
 import html
@@ -25,7 +26,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
 from ..sample import sample_steps
-from .tokens import BOS_NAME, shorten, unknown_message
+from .tokens import BOS_LABEL, BOS_NAME, shorten, unknown_message
 
 TOP = 5  # the likeliest tokens shown at each step
 TEMPERATURES = (0.1, 3.0, 0.05)  # the explorer's slider: lowest, highest, step
@@ -114,11 +115,13 @@ def sampling_walk(model, tokenizer, temperature=0.5, seed=42, prefix=""):
     if isinstance(temperature, bool) or not (isinstance(temperature, numbers.Real) and temperature > 0):
         return refused(f"The temperature must be more than 0, not {temperature!r}: sampling divides the logits "
                        "by it. As it goes to 0, sampling becomes greedy decoding: always the likeliest token.")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        return refused(f"The seed must be a whole number, not {seed!r}.")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed <= MAX_SEED:
+        return refused(f"The seed must be a whole number from 0 to {MAX_SEED:,}, not {seed!r}.")
     unknown = sorted(set(prefix) - set(tokenizer.chars))
     if unknown:
-        return refused(unknown_message(tokenizer, prefix, unknown))
+        where = " at the end" if prefix.endswith(" ") else ""
+        space = f" ' ' is a space{where}: names have none, so delete it." if " " in unknown else ""
+        return refused(unknown_message(tokenizer, prefix, unknown) + space)
     block_size = model.config.block_size
     notes = []
     if len(prefix) >= block_size:
@@ -154,6 +157,24 @@ def stretches_of(probs):
     return [(start / total, end / total) for start, end in zip([0.0] + ends[:-1], ends)]
 
 
+def seed_from(text):
+    """The seed typed in the explorer's box: a whole number, else the text itself, which sampling_walk refuses
+    with a message. (A number box would show '37' for a pasted '3.7' while it used 3.)"""
+    digits = text.strip()
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= len(str(MAX_SEED)) else text
+
+
+def rank_of(probs, token):
+    """`token`'s place among all the tokens, the likeliest first: 1, 2, …"""
+    return likeliest(probs, len(probs)).index(token) + 1
+
+
+def drawn_label(walk, step):
+    """The token drawn and its probability, with its rank when it is not among the TOP likeliest: 'o 0.03 (#13)'."""
+    rank = rank_of(step.probs, step.token)
+    return f"{walk.labels[step.token]} {step.probs[step.token]:.2f}" + (f" (#{rank})" if rank > TOP else "")
+
+
 def settings(walk):
     prefix = f"prefix {walk.prefix!r}" if walk.prefix else "no prefix"
     return f"seed {walk.seed}, temperature {walk.temperature:g}, {prefix}"
@@ -171,7 +192,8 @@ def end_message(walk):
 
 
 def sampling_table(walk, shown=None):
-    """The first `shown` steps (default: all) as text: what the explorer draws, for a cell nbval compares."""
+    """The first `shown` steps (default: all) as text: what the explorer draws, for a cell nbval compares. A token
+    drawn from outside the TOP likeliest gets its rank, as in the explorer."""
     if walk.error:
         return walk.error
     steps = walk.steps[:len(walk.steps) if shown is None else shown]
@@ -179,8 +201,7 @@ def sampling_table(walk, shown=None):
     lines.append(f"{'pos':>3}  {'after':<16}{f'the {TOP} likeliest next tokens':<46}{'draw':>6}  drawn")
     for s in steps:
         choices = "  ".join(f"{walk.labels[i]} {s.probs[i]:.2f}" for i in likeliest(s.probs))
-        drawn = f"{walk.labels[s.token]} {s.probs[s.token]:.2f}"
-        lines.append(f"{s.position:>3}  {s.context or BOS_NAME:<16}{choices:<46}{s.draw:>6.3f}  {drawn}")
+        lines.append(f"{s.position:>3}  {s.context or BOS_NAME:<16}{choices:<46}{s.draw:>6.3f}  {drawn_label(walk, s)}")
     if len(steps) == len(walk.steps):
         lines.append(end_message(walk))
     return "\n".join(lines)
@@ -189,7 +210,7 @@ def sampling_table(walk, shown=None):
 def choice_cell(walk, step, token, drawn):
     p = step.probs[token]
     label = html.escape(walk.labels[token])
-    rank = likeliest(step.probs, len(step.probs)).index(token) + 1
+    rank = rank_of(step.probs, token)
     more = f' <span class="microgpt-s-grey">(#{rank})</span>' if rank > TOP else ""
     return (f'<td class="microgpt-sample-choice{" microgpt-sample-drawn" if drawn else ""}" data-token="{label}" '
             f'data-prob="{p!r}" title="{label}: {p:.4f}"><span class="microgpt-s-token">{label}</span> '
@@ -287,10 +308,12 @@ def sampling_explorer(model, tokenizer, temperature=0.5, seed=42, prefix=""):
     slider = widgets.FloatSlider(value=temperature, min=low, max=high, step=step, description="temperature",
                                  readout_format=".2f", style={"description_width": "initial"},
                                  layout=widgets.Layout(width="360px"))
-    seed_box = widgets.BoundedIntText(value=seed, min=0, max=MAX_SEED, description="seed",
-                                      style={"description_width": "40px"}, layout=widgets.Layout(width="150px"))
+    seed_box = widgets.Text(value=str(seed), description="seed", placeholder="0 to 999999",
+                            style={"description_width": "40px"}, layout=widgets.Layout(width="150px"))
+    seed_box.add_class("microgpt-sample-seed")
     prefix_box = widgets.Text(value=prefix, description="prefix", placeholder="optional, e.g. em",
                               style={"description_width": "45px"}, layout=widgets.Layout(width="250px"))
+    prefix_box.add_class("microgpt-sample-prefix")
     buttons = {label: widgets.Button(description=label, tooltip=tip, layout=widgets.Layout(width="150px"))
                for label, tip in (("next letter", "draw one more letter"), ("whole name", "draw until the end"),
                                   ("start again", "the same name, from its first letter"),
@@ -310,12 +333,13 @@ def sampling_explorer(model, tokenizer, temperature=0.5, seed=42, prefix=""):
         view.value = sampling_html(state["walk"], shown())  # last: when it changes, the buttons are up to date
 
     def draw_again(_=None):
-        state["walk"] = sampling_walk(model, tokenizer, slider.value, seed_box.value, prefix_box.value)
+        state["walk"] = sampling_walk(model, tokenizer, slider.value, seed_from(seed_box.value), prefix_box.value)
         show(state["shown"])
 
     def new_name(_):
         state["shown"] = 0
-        seed_box.value = seed_box.value + 1 if seed_box.value < MAX_SEED else 0  # draw_again follows
+        seed = seed_from(seed_box.value)
+        seed_box.value = str(seed + 1 if isinstance(seed, int) and seed < MAX_SEED else 0)  # draw_again follows
 
     buttons["next letter"].on_click(lambda _: show(shown() + 1))
     buttons["whole name"].on_click(lambda _: show(math.inf))  # the whole name, also after any change
@@ -343,7 +367,8 @@ def plot_temperatures(probs_at, labels):
     ax.axhline(1 / len(labels), color="tab:gray", linestyle=":", label=f"uniform: 1/{len(labels)}")
     ax.set_xticks(range(len(order)), [labels[i] for i in order])
     ax.set_xlim(-0.6, len(order) - 0.4)
-    ax.set_xlabel("next token, the likeliest first")
+    bos = f" ('{BOS_LABEL}' is BOS: the name ends)" if BOS_LABEL in labels else ""
+    ax.set_xlabel("next token, the likeliest first" + bos)
     ax.set_ylabel("probability")
     ax.legend()
     fig.tight_layout()

@@ -2,8 +2,8 @@
 
 `token_labels` names every token id for axes and tables; `tokenize_view` is the pure function (an
 HTML string a notebook cell, or a test, can show or check); `tokenizer_playground` is the thin widget
-around it. `unknown_message`, `shorten` and `example_label` are what every widget that reads a typed
-name says of it (attention, gradients, sampling). The widget and its parts carry stable CSS classes so a browser test can find them:
+around it. `unknown_message`, `shorten`, `example_label` and `name_input` (a name box beside a list of
+examples) are what every widget that reads a typed name shares (attention, gradients, sampling). The widget and its parts carry stable CSS classes so a browser test can find them:
 microgpt-tokenizer-playground, microgpt-tokenizer-view, microgpt-token-char, microgpt-token-id,
 microgpt-token-label, microgpt-token-error, microgpt-one-hot.
 """
@@ -105,6 +105,25 @@ def example_label(name, block_size):
     if not name:
         return "(an empty name)"
     return name if len(name) < block_size else f"{name} ({len(name)} letters)"
+
+
+def name_input(description, value, examples, block_size):
+    """A text box for a name beside a list of examples to pick from, kept in step: (the text box, the row)."""
+    text = widgets.Text(value=value, description=description, placeholder="type a name", continuous_update=True,
+                        layout=widgets.Layout(width="230px"))
+    pick = widgets.Dropdown(options=[(example_label(e, block_size), e) for e in examples],
+                            value=value if value in examples else None, layout=widgets.Layout(width="250px"))
+
+    def typed(change):
+        pick.value = change["new"] if change["new"] in examples else None
+
+    def picked(change):
+        if change["new"] is not None:
+            text.value = change["new"]
+
+    text.observe(typed, names="value")
+    pick.observe(picked, names="value")
+    return text, widgets.HBox([text, pick])
 
 
 def tokenizer_playground(tokenizer, value="emma"):

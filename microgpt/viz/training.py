@@ -5,8 +5,9 @@ losses and their average, `plot_runs` the averages of several runs on one plot (
 end the cell with `plt.show()`). `loss_svg` is the live picture, an SVG string on fixed axes, cheap
 enough to redraw while training (a few ms, no matplotlib); `LiveTraining` is the thin widget around it:
 a progress bar, the seed's `step ... | loss ...` line and the plot, redrawn at most every
-`REDRAW_EVERY` seconds. Stable CSS classes for the browser test: microgpt-live-training,
-microgpt-live-status, microgpt-live-plot (its svg says how many steps it shows in `data-steps`).
+`REDRAW_EVERY` seconds, and marked red (`with live: ...`) when the run stops early. Stable CSS classes
+for the browser test: microgpt-live-training, microgpt-live-status, microgpt-live-stopped (a run that
+stopped early), microgpt-live-plot (its svg says how many steps it shows in `data-steps`).
 """
 
 import html
@@ -20,9 +21,11 @@ import matplotlib.pyplot as plt
 REDRAW_EVERY = 0.25  # seconds: the live view redraws at most 4 times a second, and after the last step
 LOSS_RANGE = (1.5, 4.0)  # the live plot's fixed loss axis: the seed's run starts near 3.3 and ends near 2.4
 WIDTH, HEIGHT = 760, 300  # px of the live plot: with the bar and the status line, well inside one screen
-MARGIN = {"left": 46, "right": 20, "top": 12, "bottom": 34}  # px around the plotting area, for the labels
+MARGIN = {"left": 46, "right": 20, "top": 20, "bottom": 34}  # px around the plotting area: labels, the clip note
+LEGEND_ROW = 18  # px per row of the legend, two entries a row, under the plot: it hides no curve
 RAW, AVERAGE = "#9ecae1", "#08519c"  # pale blue for each step's loss, dark blue for their moving average
-BASELINE_COLOURS = ("#2ca02c", "#7f7f7f", "#d62728")  # green, grey, red: one per baseline, in order
+BASELINE_COLOURS = ("#1b7f1b", "#555555", "#c0392b")  # dark green, grey, red: one per baseline, in order
+CLIPPED = "#b03a2e"  # the note that counts the losses drawn at an edge of the fixed axis
 
 
 def moving_average(history, window):
@@ -85,10 +88,20 @@ def nice_step(span, ticks=5):
     return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
 
 
+def clipped_note(history, loss_range):
+    """What the fixed loss axis cannot show: how many losses lie above or below it ('' when none do)."""
+    low, high = loss_range
+    counts = ((sum(loss > high for loss in history), f"above {high:g}", "top"),
+              (sum(loss < low for loss in history), f"below {low:g}", "bottom"))
+    return "; ".join(f"{n} loss{'es' if n > 1 else ''} {where}, drawn at the {edge} edge"
+                     for n, where, edge in counts if n)
+
+
 def loss_svg(history, num_steps, baselines=None, window=50, loss_range=LOSS_RANGE, width=WIDTH, height=HEIGHT):
     """The live picture of a run: SVG of the loss at each step so far (pale) and its moving average over
     `window` steps (dark), on fixed axes: steps 0 to `num_steps`, losses in `loss_range` (a loss outside it
-    is drawn at the edge). `baselines` ({label: loss}) are dashed lines. The svg's `data-steps` is
+    is drawn at the edge, and a note above the plot counts those). `baselines` ({label: loss}) are dashed
+    lines. The legend sits under the plot (`height` px), two entries a row. The svg's `data-steps` is
     len(history), so a test can see the picture grow."""
     if num_steps < 1:
         raise ValueError(f"num_steps must be 1 or more, got {num_steps!r}")
@@ -124,23 +137,30 @@ def loss_svg(history, num_steps, baselines=None, window=50, loss_range=LOSS_RANG
     parts.append(f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" fill="none" stroke="#999"/>')
     parts.append(f'<text x="{(left + right) / 2:.0f}" y="{height - 4}" text-anchor="middle">training step</text>')
     parts.append(f'<text transform="translate(12,{(top + bottom) / 2:.0f}) rotate(-90)" text-anchor="middle">loss</text>')
-    dashed = ' stroke-dasharray="6,4"'
-    legend = [(RAW, "", "loss at each step"), (AVERAGE, "", f"average of the last {window} steps")]
-    for (label, loss), colour in zip((baselines or {}).items(), BASELINE_COLOURS):
-        parts.append(f'<line x1="{left}" x2="{right}" y1="{y(loss):.1f}" y2="{y(loss):.1f}" stroke="{colour}" '
-                     f'stroke-width="1.5"{dashed}/>')
-        legend.append((colour, dashed, f"{label}: {loss:.2f}"))
+    note = clipped_note(history, loss_range)
+    if note:
+        parts.append(f'<text class="clipped" x="{right}" y="{top - 6}" text-anchor="end" fill="{CLIPPED}">'
+                     f"{html.escape(note)}</text>")
     if history:
         parts.append(line(history, RAW, 1))
+    dashed = ' stroke-dasharray="6,4"'
+    legend = [(RAW, "", "loss at each step"), (AVERAGE, "", f"average of the last {window} steps")]
+    for (label, loss), colour in zip((baselines or {}).items(), BASELINE_COLOURS):  # over the pale line: visible
+        parts.append(f'<line x1="{left}" x2="{right}" y1="{y(loss):.1f}" y2="{y(loss):.1f}" stroke="{colour}" '
+                     f'stroke-width="2"{dashed}/>')
+        legend.append((colour, dashed, f"{label}: {loss:.2f}"))
+    if history:
         parts.append(line(moving_average(history, window), AVERAGE, 2.5))
-    parts.append(f'<rect x="{right - 258}" y="{top + 3}" width="252" height="{17 * len(legend) + 6}" fill="#fff" '
-                 'fill-opacity="0.85" stroke="#ccc"/>')  # the legend's box, over the lines
+    column = (right - left) / 2
     for i, (colour, style, label) in enumerate(legend):
-        row = top + 19 + 17 * i
-        parts.append(f'<line x1="{right - 250}" x2="{right - 222}" y1="{row - 4}" y2="{row - 4}" stroke="{colour}" '
-                     f'stroke-width="2.5"{style}/><text x="{right - 216}" y="{row}">{html.escape(label)}</text>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" data-steps="{len(history)}" '
-            f'style="font:12px sans-serif" role="img" aria-label="training loss">{"".join(parts)}</svg>')
+        row_y, entry_x = height + LEGEND_ROW * (i // 2) + 12, left + column * (i % 2)
+        parts.append(f'<line x1="{entry_x:.0f}" x2="{entry_x + 28:.0f}" y1="{row_y - 4}" y2="{row_y - 4}" '
+                     f'stroke="{colour}" stroke-width="2.5"{style}/>'
+                     f'<text x="{entry_x + 34:.0f}" y="{row_y}">{html.escape(label)}</text>')
+    total_height = height + LEGEND_ROW * math.ceil(len(legend) / 2) + 4
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{total_height}" '
+            f'data-steps="{len(history)}" style="font:12px sans-serif" role="img" aria-label="training loss">'
+            f'{"".join(parts)}</svg>')
 
 
 def status_line(step, num_steps, loss, seconds):
@@ -153,7 +173,8 @@ class LiveTraining:
 
         live = LiveTraining(run.num_steps, baselines={"counting baseline": 2.45})
         display(live.widget)
-        run.train(on_step=live.on_step)
+        with live:  # a run that stops early (interrupted, diverged) is drawn where it stopped, in red
+            run.train(on_step=live.on_step)
 
     `on_step(step, loss)` (train()'s hook) keeps every loss but redraws only when `every` seconds have
     passed since the last redraw, and after the last step: the loop is never held up for long.
@@ -181,6 +202,22 @@ class LiveTraining:
         if len(self.history) == self.num_steps or now - self.last_drawn >= self.every:
             self.draw(now)
         self.seconds_in_view += self.clock() - now
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, error_type, error, traceback):
+        """A run that stopped early: draw it as far as it got, the bar red and the reason below; the error goes on."""
+        if error_type is not None:
+            self.stop("interrupted" if error_type is KeyboardInterrupt else f"{error_type.__name__}: {error}")
+        return False
+
+    def stop(self, reason):
+        if self.history:
+            self.draw(self.clock())
+        self.bar.bar_style = "danger"
+        self.status.value += (f'<div class="microgpt-live-stopped" style="color:{CLIPPED}">stopped after step '
+                              f"{len(self.history)}: {html.escape(reason)}</div>")
 
     def draw(self, now):
         steps = len(self.history)

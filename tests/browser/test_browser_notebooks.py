@@ -288,7 +288,10 @@ def test_08_training(lab, page, notebooks):
     expect(live.locator(".progress-bar")).to_have_attribute("style", re.compile(r"width: 100%"))
     final = f"step 1000 / 1000 | loss {load_shipped().history[-1]:.4f}"
     expect(live.locator(".microgpt-live-status")).to_contain_text(final)
+    expect(live.locator(".microgpt-live-stopped")).to_have_count(0)
     expect(live.locator(".microgpt-live-plot svg polyline")).to_have_count(2)  # each step's loss, their average
+    above = sum(loss > 4 for loss in load_shipped().history)  # the seed's run has losses above the fixed axis
+    expect(live.locator(".microgpt-live-plot svg .clipped")).to_have_text(f"{above} losses above 4, drawn at the top edge")
     outputs = notebook.locator(".jp-OutputArea-output")
     expect(outputs.filter(has_text="all 1000 lines are the seed's: True")).to_have_count(1)
     expect(outputs.filter(has_text="the shipped checkpoint draws the same 20 names")).to_have_count(1)
@@ -363,7 +366,8 @@ def test_07_gpt_and_loss(run_notebook):
     matrix.select_option(label="layer0.attn_wq (16 × 16)")
     note = view.locator(".microgpt-gradmap-note").first
     expect(note).to_contain_text("An empty name is still a document")
-    expect(note).to_contain_text("one key to look at")
+    expect(note).to_contain_text("Every gradient of layer0.attn_wq is 0")
+    expect(note).not_to_contain_text("one key")  # the notebook asks why, and answers after the numbers
     assert set(drawn_gradients(view, 0)) == {0.0}
     name.fill("Emma")
     expect(view.locator(".microgpt-gradmap-error")).to_contain_text("try 'emma'")
@@ -371,10 +375,15 @@ def test_07_gpt_and_loss(run_notebook):
     selects.first.select_option(label="maximilianalexander (19 letters)")
     expect(name).to_have_value("maximilianalexander")
     expect(view.locator(".microgpt-gradmap-note").first).to_contain_text("The rest, 'der', and the name's end")
-    inspector.locator("input[type=checkbox]").uncheck()
+    side = inspector.locator("input[type=checkbox]")
+    side.uncheck()
     expect(view.locator(".microgpt-gradmap")).to_have_count(1)
     assert drawn_gradients(view, 0) == expected("maximilianalexander", "layer0.attn_wq")
     notebook.screenshot("07_gpt_and_loss-inspector-one-name", view)
+    inspector.locator("input[type=text]").nth(1).fill("  eva ")  # a second name typed: the box ticks itself
+    expect(side).to_be_checked()
+    expect(view.locator(".microgpt-gradmap").nth(1)).to_have_attribute("data-name", "eva")  # spaces dropped
+    assert drawn_gradients(view, 1) == expected("eva", "layer0.attn_wq")
     assert notebook.problems() == []
 
 
@@ -395,7 +404,7 @@ def test_09_sampling(run_notebook):
         walk = sampling_walk(fast, ck.tokenizer, temperature, seed, prefix)
         return [[s.position, walk.labels[s.token], s.draw] for s in walk.steps[:shown]]
 
-    expect(notebook.locator(".microgpt-model-map .microgpt-map-part").filter(has_text="✓")).to_have_count(8)  # all lit
+    expect(notebook.locator(".microgpt-model-map .microgpt-map-part").filter(has_text="✓")).to_have_count(9)  # all lit
     for code in ("plot_temperatures(", "plot_tradeoff("):
         image = notebook.locator(".jp-CodeCell").filter(has_text=code).locator(".jp-OutputArea-output img")
         expect(image).to_have_count(1)
@@ -451,10 +460,11 @@ def test_09_sampling(run_notebook):
     button["start again"].click()
     expect(view.locator(".microgpt-sample-step")).to_have_count(0)
     button["new name"].click()
-    expect(explorer.locator("input[type=number]")).to_have_value("43")
+    seed = explorer.locator(".microgpt-sample-seed input")
+    expect(seed).to_have_value("43")
     expect(view).to_contain_text("seed 43, temperature 3")
 
-    prefix = explorer.locator("input[type=text]")
+    prefix = explorer.locator(".microgpt-sample-prefix input")
     prefix.press_sequentially("Em")
     expect(view.locator(".microgpt-sample-error")).to_contain_text("try 'em'")
     expect(button["next letter"]).to_be_disabled()
@@ -466,7 +476,15 @@ def test_09_sampling(run_notebook):
     expect(view.locator(".microgpt-sample-end")).to_contain_text("The context is full")
     assert drawn_steps(view) == expected(3.0, 1, "maximilianalexander", 43)
     assert notebook.oversized_outputs() == []
+    prefix.fill("em ")  # a trailing space: the message says so
+    expect(view.locator(".microgpt-sample-error")).to_contain_text("' ' is a space at the end: names have none")
     prefix.fill("")
     expect(view).to_contain_text("seed 43, temperature 3, no prefix")
     expect(view.locator(".microgpt-sample-error")).to_have_count(0)
+    seed.fill("3.7")  # pasted: a number box showed 37 and used 3; this one shows 3.7 and says what is wrong
+    expect(view.locator(".microgpt-sample-error")).to_contain_text("The seed must be a whole number from 0 to 999,999")
+    expect(seed).to_have_value("3.7")
+    expect(button["next letter"]).to_be_disabled()
+    seed.fill("7")
+    expect(view).to_contain_text("seed 7, temperature 3, no prefix")
     assert notebook.problems() == []
