@@ -45,8 +45,9 @@ lab: $(LAB_STAMP)
 check: $(TEST_STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/browser -m "not slow"
 
+# Two pytest runs side by side (scripts/run_tests.sh): the browser tests beside all the others.
 test: setup
-	$(BIN)/python -m pytest
+	bash scripts/run_tests.sh $(BIN)/python
 
 # Re-execute every notebook in place in a fresh kernel, then normalise it for committing.
 notebooks: setup

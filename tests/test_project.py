@@ -68,7 +68,20 @@ def test_ci_runs_make_test():
     commands = [line.strip() for line in ci.read_text().splitlines() if line.strip() and not line.startswith("#")]
     assert "make test" in commands
     assert ci.stat().st_mode & 0o111, ".ci/run must be executable"
-    assert re.search(r"^test:.*\n\t.*pytest", (ROOT / "Makefile").read_text(), re.MULTILINE)
+    assert re.search(r"^test:.*\n(#.*\n)*\tbash scripts/run_tests.sh ", (ROOT / "Makefile").read_text(), re.MULTILINE)
+
+
+@pytest.mark.parametrize("failing, code", [(None, 0), ("tests/browser", 1), ("--ignore=tests/browser", 1)])
+def test_the_test_script_runs_every_test_in_two_parts_and_fails_if_either_fails(tmp_path, failing, code):
+    """scripts/run_tests.sh with a stand-in for Python that says what it was asked to run, failing one part."""
+    fake = tmp_path / "python"
+    fake.write_text(f'#!/bin/sh\necho "ran $*"\n[ "$3" = "{failing}" ] && exit 1\nexit 0\n')
+    fake.chmod(0o755)
+    result = subprocess.run(["bash", str(ROOT / "scripts" / "run_tests.sh"), str(fake)], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == code
+    assert "ran -m pytest --ignore=tests/browser" in result.stdout  # the two runs together: every test
+    assert "ran -m pytest tests/browser -p no:cacheprovider" in result.stdout  # its log, printed at the end
 
 
 def make_commands(target):
@@ -93,7 +106,7 @@ def test_make_test_installs_what_make_lab_does_plus_the_test_extra_and_chromium(
     assert "install_system_deps.sh test" in test
     assert '-e ".[notebooks]"' in test and "scripts/install_lab_settings.py" in test
     assert '-e ".[notebooks,test]"' in test
-    assert test.strip().splitlines()[-1] == ".venv/bin/python -m pytest"
+    assert test.strip().splitlines()[-1] == "bash scripts/run_tests.sh .venv/bin/python"
 
 
 def test_make_check_runs_the_package_tests_without_notebooks_browser_or_slow_runs():
