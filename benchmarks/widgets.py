@@ -71,16 +71,21 @@ def click(text):
     return lambda widget, i: widget.locator("button", has_text=text).click()
 
 
-def type_or_erase(widget, i):
-    """Alternately erase the last letter and type it back: every key press is a new name."""
-    widget.locator("input[type=text]").press("Backspace" if i % 2 == 0 else "a")
+def name_box(widget, index=0):
+    """The `index`-th text box of a widget (the gradient inspector: its name, then the second name)."""
+    return widget.locator("input[type=text]").nth(index)
 
 
-def caret_at_the_end(then):
-    """An untimed preparation: `then`, and the text box's caret after the last letter."""
+def type_or_erase_in(index):
+    """Alternately erase the last letter of the `index`-th text box and type it back: every key press is new text."""
+    return lambda widget, i: name_box(widget, index).press("Backspace" if i % 2 == 0 else "a")
+
+
+def caret_at_the_end(then, index=0):
+    """An untimed preparation: `then`, and the caret of the `index`-th text box after its last letter."""
     def prepare(widget, i):
         then(widget, i)
-        widget.locator("input[type=text]").press("End")
+        name_box(widget, index).press("End")
     return prepare
 
 
@@ -101,8 +106,8 @@ ATTENTION = WidgetBench(
     widget=".microgpt-attention-explorer",
     picture=".microgpt-attention-view",
     updates=(
-        Update("new name (a key press), one head, 15 letters", type_or_erase, caret_at_the_end(click("head 0"))),
-        Update("new name (a key press), all heads, 15 letters", type_or_erase, caret_at_the_end(click("all heads"))),
+        Update("new name (a key press), one head, 15 letters", type_or_erase_in(0), caret_at_the_end(click("head 0"))),
+        Update("new name (a key press), all heads, 15 letters", type_or_erase_in(0), caret_at_the_end(click("all heads"))),
         Update("new head (a click)", another_head, click("head 0")),
         Update('"all heads" (a click)', click("all heads"), click("head 0")),
         Update("an example picked from the list", pick_example, click("head 0")),
@@ -143,28 +148,15 @@ SAMPLING = WidgetBench(
         Update("next letter (a click)", click("next letter"), start_again),
         Update("whole name (a click), from the first letter", click("whole name"), start_again),
         Update("temperature (a key press on the slider), whole name", nudge_slider, whole_name_shown),
-        Update("prefix (a key press), whole name", type_or_erase, caret_at_the_end(whole_name_shown)),
+        Update("prefix (a key press), whole name", type_or_erase_in(1), caret_at_the_end(whole_name_shown, 1)),
         Update("new name (a click)", click("new name")),
     ),
 )
 
 
-def name_box(widget, index=0):
-    """The `index`-th text box of a widget with several (the gradient inspector: its name, then the second name)."""
-    return widget.locator("input[type=text]").nth(index)
-
-
-def type_or_erase_in(index):
-    """Like type_or_erase, in the `index`-th text box."""
-    return lambda widget, i: name_box(widget, index).press("Backspace" if i % 2 == 0 else "a")
-
-
 def gradients_matrix(label, index=0):
     """An untimed preparation: the matrix `label` chosen, and the caret at the end of the `index`-th name."""
-    def prepare(widget, i):
-        widget.locator("select").nth(1).select_option(label=label)
-        name_box(widget, index).press("End")
-    return prepare
+    return caret_at_the_end(lambda widget, i: widget.locator("select").nth(1).select_option(label=label), index)
 
 
 def largest_matrix(widget, i):
