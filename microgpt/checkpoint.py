@@ -1,17 +1,14 @@
 """Checkpoints: a trained model as one JSON file (config, vocabulary, weights, optionally more).
 
 JSON, not pickle: a checkpoint is data anyone can read, and loading one never runs code.
-Floats are written with Python's repr, so they load back bit for bit.
+Floats are written with Python's repr, so they load back bit for bit (microgpt/jsonfile.py).
 """
 
-import json
-import math
-import os
-import tempfile
 from dataclasses import asdict
 from importlib import resources
 
 from .config import GPTConfig, check_weights, num_parameters
+from .jsonfile import is_finite, read_json, write_json
 from .optim import Adam
 from .tokenizer import Tokenizer
 
@@ -54,34 +51,12 @@ def save_checkpoint(path, config, tokenizer, weights, optimizer=None, history=No
         "history": list(history) if history is not None else None,
         "meta": meta or {},
     }
-    text = json.dumps(doc, allow_nan=False, separators=(",", ":"))
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".checkpoint-", suffix=".tmp", dir=folder)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a checkpoint is an ordinary file
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_json(path, doc, "checkpoint")
 
 
 def load_checkpoint(path):
     """Read and validate a checkpoint; any problem raises CheckpointError saying what is wrong."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except FileNotFoundError:
-        raise CheckpointError(f"checkpoint not found: {path}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise CheckpointError(f"checkpoint {path} is corrupt or truncated (not valid JSON: {e})") from None
-    except OSError as e:
-        raise CheckpointError(f"cannot read checkpoint {path}: {e.strerror}") from None
+    doc = read_json(path, "checkpoint", CheckpointError)
     try:
         return _from_document(doc)
     except CheckpointError as e:
@@ -108,7 +83,7 @@ def _from_document(doc):
         check_weights(config, weights)
     except (TypeError, ValueError) as e:
         raise CheckpointError(f"weights do not fit the config: {e}") from None
-    if not all(_is_finite(w) for matrix in weights.values() for row in matrix for w in row):
+    if not all(is_finite(w) for matrix in weights.values() for row in matrix for w in row):
         raise CheckpointError("weights must all be finite numbers")
     optimizer = None
     if doc.get("optimizer") is not None:
@@ -119,16 +94,12 @@ def _from_document(doc):
         n_params = num_parameters(config)  # the weights were checked against the config above
         if len(optimizer.m) != n_params:
             raise CheckpointError(f"optimizer state is for {len(optimizer.m)} parameters, the model has {n_params}")
-        if not all(map(_is_finite, optimizer.m + optimizer.v)):
+        if not all(map(is_finite, optimizer.m + optimizer.v)):
             raise CheckpointError("optimizer moments must all be finite numbers")
     history = doc.get("history")
-    if history is not None and not (isinstance(history, list) and all(_is_finite(x) for x in history)):
+    if history is not None and not (isinstance(history, list) and all(is_finite(x) for x in history)):
         raise CheckpointError("history must be a list of finite numbers")
     return Checkpoint(config, tokenizer, weights, optimizer, history, doc.get("meta"))
-
-
-def _is_finite(x):
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
 def shipped_checkpoint_path():

@@ -1,4 +1,5 @@
-"""The command line: `python -m microgpt train ...` and `python -m microgpt sample --load FILE`.
+"""The command line: `python -m microgpt train ...`, `python -m microgpt sample --load FILE` and
+`python -m microgpt diff A B` (two runs saved with `train --save-run`).
 
 Prints exactly the seed's lines. Any bad input is one line on stderr and exit code 2.
 """
@@ -13,6 +14,7 @@ from .checkpoint import load_checkpoint, save_checkpoint
 from .config import num_parameters
 from .data import load_docs, load_names
 from .engines import ENGINES, make_model
+from .runs import TOLERANCE, diff_runs, load_run, record_run
 from .sample import samples
 from .train import Run
 
@@ -44,18 +46,26 @@ def non_negative_int(text):
     return whole_number(text, 0, "0 or more")
 
 
-def temperature(text):
+def number(text, fits, wanted):
     try:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text}")
+    if not (math.isfinite(value) and fits(value)):
+        raise argparse.ArgumentTypeError(f"must be {wanted}, got {text}")
     return value
 
 
-def checkpoint_path(text):
-    """Where `train --save` will write: checked before training, so a typo does not cost a run."""
+def positive_number(text):
+    return number(text, lambda value: value > 0, "a number > 0")
+
+
+def non_negative_number(text):
+    return number(text, lambda value: value >= 0, "a number >= 0")
+
+
+def output_path(text):
+    """Where `train --save` or `--save-run` will write: checked before training, so a typo does not cost a run."""
     folder = os.path.dirname(os.path.abspath(text))
     if os.path.isdir(text):
         raise argparse.ArgumentTypeError(f"{text} is a directory, not a file name")
@@ -76,15 +86,28 @@ def build_parser():
     tr.add_argument("--block-size", type=positive_int, default=16)
     tr.add_argument("--n-head", type=positive_int, default=4)
     tr.add_argument("--samples", type=non_negative_int, default=20)
-    tr.add_argument("--temperature", type=temperature, default=0.5)
+    tr.add_argument("--temperature", type=positive_number, default=0.5)
     tr.add_argument("--engine", choices=ENGINES, default="scalar")
-    tr.add_argument("--save", type=checkpoint_path, help="write a checkpoint here after training")
+    tr.add_argument("--learning-rate", type=positive_number, default=0.01, help="Adam's starting rate")
+    tr.add_argument("--no-shuffle", dest="shuffle", action="store_false",
+                    help="train on the documents in the file's order")
+    tr.add_argument("--no-attention-scale", dest="scale_attention", action="store_false",
+                    help="do not divide the attention logits by sqrt(head size)")
+    tr.add_argument("--no-rmsnorm", dest="use_rmsnorm", action="store_false", help="leave out every RMSNorm")
+    tr.add_argument("--save", type=output_path, help="write a checkpoint here after training")
+    tr.add_argument("--save-run", type=output_path, metavar="FILE",
+                    help="write the run's record here (settings, data fingerprint, losses, samples)")
     sa = commands.add_parser("sample", help="sample from a saved checkpoint")
     sa.add_argument("--load", required=True, help="a checkpoint written by train --save")
     sa.add_argument("--samples", type=non_negative_int, default=20)
-    sa.add_argument("--temperature", type=temperature, default=0.5)
+    sa.add_argument("--temperature", type=positive_number, default=0.5)
     sa.add_argument("--seed", type=int, default=42)
     sa.add_argument("--engine", choices=ENGINES, default="scalar")
+    di = commands.add_parser("diff", help="compare two runs saved with train --save-run")
+    di.add_argument("a", help="a run file")
+    di.add_argument("b", help="another run file")
+    di.add_argument("--tolerance", type=non_negative_number, default=TOLERANCE,
+                    help=f"losses closer than this count as the same (default {TOLERANCE:g})")
     return parser
 
 
@@ -96,8 +119,9 @@ def print_samples(names):
 
 def run_train(args):
     docs = load_docs(args.data) if args.data else load_names()
-    run = Run(docs, args.steps, args.seed, args.engine, n_layer=args.n_layer, n_embd=args.n_embd,
-              block_size=args.block_size, n_head=args.n_head)  # checks everything before a line is printed
+    run = Run(docs, args.steps, args.seed, args.engine, args.shuffle, args.learning_rate, n_layer=args.n_layer,
+              n_embd=args.n_embd, block_size=args.block_size, n_head=args.n_head, scale_attention=args.scale_attention,
+              use_rmsnorm=args.use_rmsnorm)  # checks everything before a line is printed
     print(f"num docs: {len(run.docs)}")
     print(f"vocab size: {run.tokenizer.vocab_size}")
     print(f"num params: {num_parameters(run.config)}")
@@ -112,7 +136,14 @@ def run_train(args):
     if args.save:
         meta = {"seed": args.seed, "data": args.data or "embedded names"}
         save_checkpoint(args.save, run.config, run.tokenizer, run.model.weights(), run.optimizer, run.history, meta)
-    print_samples(run.samples(args.samples, args.temperature))
+    names = run.samples(args.samples, args.temperature)
+    if args.save_run:
+        record_run(run, names, args.temperature, args.data or "embedded names").save(args.save_run)
+    print_samples(names)
+
+
+def run_diff(args):
+    print(diff_runs(load_run(args.a), load_run(args.b), args.tolerance))
 
 
 def run_sample(args):
@@ -124,10 +155,7 @@ def run_sample(args):
 def main(argv=None):
     try:
         args = build_parser().parse_args(argv)
-        if args.command == "train":
-            run_train(args)
-        else:
-            run_sample(args)
+        {"train": run_train, "sample": run_sample, "diff": run_diff}[args.command](args)
     except (UsageError, ValueError, OSError) as e:
         print(f"microgpt: error: {e}", file=sys.stderr)
         return 2

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 
 INIT_STD = 0.08  # standard deviation of the Gaussian that initialises every weight
 RMSNORM_EPS = 1e-5  # added to the mean square before the inverse square root, as in the seed
+SWITCHES = ("scale_attention", "use_rmsnorm")  # GPTConfig's on/off fields; the others are sizes
 
 
 @dataclass(frozen=True)
@@ -20,10 +21,16 @@ class GPTConfig:
     n_embd: int = 16      # width: the embedding dimension
     block_size: int = 16  # longest context the model can attend over
     n_head: int = 4       # attention heads per layer
+    # Switches for experiments (notebook 11); the defaults are the seed's model, and every engine honours them.
+    scale_attention: bool = True  # divide the attention logits by sqrt(head_dim)
+    use_rmsnorm: bool = True      # normalise the residual stream before each block (off: the stream as it is)
 
     def __post_init__(self):
         for name, value in asdict(self).items():
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            if name in SWITCHES:
+                if not isinstance(value, bool):
+                    raise ValueError(f"{name} must be True or False, got {value!r}")
+            elif not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
         if self.vocab_size < 2:
             raise ValueError(f"vocab_size must be at least 2 (one character and BOS), got {self.vocab_size}")
@@ -33,6 +40,11 @@ class GPTConfig:
     @property
     def head_dim(self):
         return self.n_embd // self.n_head
+
+    @property
+    def attention_scale(self):
+        """What the attention logits are multiplied by: the seed's 1/sqrt(head_dim), or 1 when switched off."""
+        return (self.head_dim ** 0.5) ** -1 if self.scale_attention else 1.0
 
 
 def parameter_shapes(config):

@@ -10,6 +10,8 @@ from importlib import resources
 
 EMBEDDED_NAMES = "names.txt"  # in microgpt/assets/, made by scripts/build_embedded_names.py
 EMBEDDED_NAMES_SHA256 = "3b20b43df36ec7ee9c90f8ea2c6f1a5310ad2a8608b06f5208edbbf544f26c35"
+EMBEDDED_WORDS = "words.txt"  # in microgpt/assets/, made by scripts/build_embedded_words.py
+EMBEDDED_WORDS_SHA256 = "a78e42afd68de09d4c4f2575b1f4efe22bd2d8be3b8aac400a4bd64a8b4c7605"
 
 SEED_NAMES_URL = "https://raw.githubusercontent.com/karpathy/makemore/988aa59/names.txt"
 SEED_NAMES_SHA256 = "0a30b5557f192f32ab962680889aac5f6fda0f4cecf40a6d0b5694f58ea8cc4d"
@@ -45,14 +47,31 @@ def load_docs(path):
     return docs
 
 
+def embedded_path(filename):
+    """Path of a dataset that ships inside the package (EMBEDDED_NAMES or EMBEDDED_WORDS)."""
+    return str(resources.files("microgpt") / "assets" / filename)
+
+
 def embedded_names_path():
-    """Path of the names dataset that ships inside the package."""
-    return str(resources.files("microgpt") / "assets" / EMBEDDED_NAMES)
+    return embedded_path(EMBEDDED_NAMES)
 
 
 def load_names():
     """The embedded dataset: ~30,000 US first names (SSA, births of 2017), most popular first."""
     return load_docs(embedded_names_path())
+
+
+def load_words():
+    """The second embedded dataset: the 10,000 most frequent English words of the letters a-z (wordfreq)."""
+    return load_docs(embedded_path(EMBEDDED_WORDS))
+
+
+def docs_sha256(docs):
+    """A fingerprint of a list of documents, in order: the sha256 of the file that holds them, one per line.
+
+    For a file without blank lines or stray spaces this is the file's own sha256.
+    """
+    return hashlib.sha256("".join(doc + "\n" for doc in docs).encode("utf-8")).hexdigest()
 
 
 def sha256_of(path):

@@ -58,15 +58,16 @@ class GPT(Engine):
         cfg, sd = self.config, self.state_dict
         check_token(cfg, token_id)
         check_position(cfg, pos_id, len(cache))
+        norm = rmsnorm if cfg.use_rmsnorm else list  # an experiment may switch RMSNorm off (config.py)
         x = [t + p for t, p in zip(sd["wte"][token_id], sd["wpe"][pos_id])]  # token + position embedding
-        x = rmsnorm(x)  # not redundant: the residual stream below starts from here
+        x = norm(x)  # not redundant: the residual stream below starts from here
         for li in range(cfg.n_layer):
             x_residual = x
-            x = rmsnorm(x)
+            x = norm(x)
             x = self.attention(li, x, cache)
             x = [a + b for a, b in zip(x, x_residual)]
             x_residual = x
-            x = rmsnorm(x)
+            x = norm(x)
             x = relu(linear(x, sd[f"layer{li}.mlp_fc1"]))
             x = linear(x, sd[f"layer{li}.mlp_fc2"])
             x = [a + b for a, b in zip(x, x_residual)]
@@ -74,7 +75,7 @@ class GPT(Engine):
 
     def attention(self, li, x, cache):
         """Multi-head causal self-attention of layer `li` for the newest position."""
-        sd, hd = self.state_dict, self.config.head_dim
+        sd, hd, scale = self.state_dict, self.config.head_dim, self.config.attention_scale  # scale: 1 / hd**0.5
         q = linear(x, sd[f"layer{li}.attn_wq"])
         cache.keys[li].append(linear(x, sd[f"layer{li}.attn_wk"]))
         cache.values[li].append(linear(x, sd[f"layer{li}.attn_wv"]))
@@ -84,7 +85,7 @@ class GPT(Engine):
             q_h = q[s:s + hd]
             k_h = [k[s:s + hd] for k in cache.keys[li]]
             v_h = [v[s:s + hd] for v in cache.values[li]]
-            logits = [sum(q_h[j] * k_t[j] for j in range(hd)) / hd**0.5 for k_t in k_h]
+            logits = [sum(q_h[j] * k_t[j] for j in range(hd)) * scale for k_t in k_h]
             weights = softmax(logits)
             out.extend(sum(weights[t] * v_h[t][j] for t in range(len(v_h))) for j in range(hd))
             heads.append([w.data for w in weights])

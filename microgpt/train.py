@@ -1,12 +1,17 @@
 """Training: the loop (one document per step, as in the seed) and the seed's whole run."""
 
 import random
+from dataclasses import fields
+from math import inf
 
 from .config import GPTConfig, check_tokenizer, init_weights, num_parameters
+from .data import docs_sha256
 from .engines import make_model
 from .optim import Adam
 from .sample import samples
 from .tokenizer import Tokenizer
+
+SETTINGS = [field.name for field in fields(GPTConfig) if field.name != "vocab_size"]  # what Run(**settings) takes
 
 
 def train(model, docs, tokenizer, num_steps, optimizer=None, on_step=None):
@@ -39,23 +44,35 @@ class Run:
         run.train()                                   # the 1000 steps; run.history holds their losses
         run.samples(20)                               # the seed's 20 names at temperature 0.5
 
-    `sizes` are GPTConfig's fields but vocab_size (which comes from the data): n_layer, n_embd,
-    block_size, n_head. The config is built and checked here, before any work is done.
+    `settings` are GPTConfig's fields but vocab_size (which comes from the data): the sizes n_layer,
+    n_embd, block_size, n_head and the switches scale_attention, use_rmsnorm. The config is built and
+    checked here, before any work is done. For experiments, `shuffle=False` trains on the documents in
+    their given order (the shuffle is still drawn, so the initial weights are the same as with it), and
+    `learning_rate` is Adam's starting rate (the seed's 0.01).
     """
 
-    def __init__(self, docs, num_steps=1000, seed=42, engine="scalar", **sizes):
+    def __init__(self, docs, num_steps=1000, seed=42, engine="scalar", shuffle=True, learning_rate=0.01,
+                 **settings):
         docs = list(docs)
         if not docs:
             raise ValueError("cannot train on an empty list of documents")
         if not isinstance(num_steps, int) or num_steps < 1:
             raise ValueError(f"num_steps must be a positive integer, got {num_steps!r}")
+        if isinstance(learning_rate, bool) or not (isinstance(learning_rate, (int, float)) and 0 < learning_rate < inf):
+            raise ValueError(f"learning_rate must be a number > 0, got {learning_rate!r}")
         self.rng = random.Random(seed)
-        self.rng.shuffle(docs)
-        self.seed, self.docs, self.num_steps = seed, docs, num_steps
+        shuffled = docs[:]
+        self.rng.shuffle(shuffled)
+        self.seed, self.num_steps, self.shuffle = seed, num_steps, shuffle
+        self.data_sha256 = docs_sha256(docs)  # the documents as given, before the shuffle
+        self.docs = shuffled if shuffle else docs
         self.tokenizer = Tokenizer.from_docs(docs)
-        self.config = GPTConfig(vocab_size=self.tokenizer.vocab_size, **sizes)
+        unknown = sorted(set(settings) - set(SETTINGS))
+        if unknown:
+            raise ValueError(f"unknown setting {', '.join(unknown)}: choose from {', '.join(SETTINGS)}")
+        self.config = GPTConfig(vocab_size=self.tokenizer.vocab_size, **settings)
         self.model = make_model(self.config, init_weights(self.config, self.rng), engine)
-        self.optimizer = Adam(num_parameters(self.config), num_steps)
+        self.optimizer = Adam(num_parameters(self.config), num_steps, learning_rate)
         self.history = []
 
     def train(self, on_step=None):

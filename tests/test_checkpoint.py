@@ -147,5 +147,5 @@ def test_unreadable_checkpoints_raise_checkpoint_error(good_file, damage):
 def test_missing_checkpoint_or_a_directory_raise_checkpoint_error(tmp_path):
     with pytest.raises(CheckpointError, match="checkpoint not found"):
         load_checkpoint(tmp_path / "nope.json")
-    with pytest.raises(CheckpointError, match="cannot read checkpoint"):
+    with pytest.raises(CheckpointError, match="checkpoint path is a directory"):
         load_checkpoint(tmp_path)

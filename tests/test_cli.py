@@ -129,6 +129,16 @@ ERRORS = [
     (["sample", "--load", "empty.txt"], "corrupt or truncated"),
     (["sample", "--load", "x.json", "--temperature", "-0.5"], "--temperature"),
     (["sample", "--load", "x.json", "--samples", "many"], "--samples"),
+    (["train", "--learning-rate", "0"], "--learning-rate: must be a number > 0, got 0"),
+    (["train", "--learning-rate", "inf"], "--learning-rate: must be a number > 0"),
+    (["train", "--save-run", "no/such/folder/run.json"], "does not exist"),
+    (["train", "--no-rmsnorm", "--n-head", "0"], "--n-head"),
+    (["diff", "missing.json"], "required: b"),
+    (["diff", "missing.json", "missing.json"], "run file not found: missing.json"),
+    (["diff", "corrupt.json", "corrupt.json"], "run file corrupt.json is corrupt or truncated"),
+    (["diff", "empty.txt", "empty.txt"], "corrupt or truncated"),
+    (["diff", ".", "."], "run file path is a directory"),
+    (["diff", "a.json", "b.json", "--tolerance", "-1"], "--tolerance: must be a number >= 0"),
 ]
 
 
@@ -143,3 +153,38 @@ def test_bad_input_is_one_line_on_stderr_and_exit_code_2(run_cli, tmp_path, args
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("microgpt: error: ")
     assert message in lines[0]
+
+
+def test_train_save_run_then_diff_reports_what_differs(run_cli, tmp_path, names_file):
+    common = ["train", "--data", names_file, "--engine", "numpy", "--steps", "5", "--samples", "3"]
+    assert run_cli(*common, "--save-run", "a.json").returncode == 0
+    result = run_cli(*common, "--learning-rate", "0.1", "--no-rmsnorm", "--no-attention-scale", "--no-shuffle",
+                     "--save", "b_model.json", "--save-run", "b.json")
+    assert result.returncode == 0 and result.stderr == ""
+    assert_lines_match(result.stdout, expected_patterns(5, 3))  # saving a run prints nothing more
+    config = load_checkpoint(tmp_path / "b_model.json").config
+    assert (config.use_rmsnorm, config.scale_attention) == (False, False)
+
+    diff = run_cli("diff", "a.json", "b.json")
+    assert diff.returncode == 0 and diff.stderr == ""
+    lines = diff.stdout.splitlines()
+    assert lines[:5] == ["settings that differ:", "  shuffle          True | False", "  learning_rate    0.01 | 0.1",
+                         "  scale_attention  True | False", "  use_rmsnorm      True | False"]
+    assert lines[5].startswith(f"data: the same ({names_file}, 8 documents, sha256 ")
+    assert lines[6].startswith("losses: first differ at step 1: ")
+    assert lines[7].startswith("final loss (mean of the last 5 steps): ")
+    assert lines[8] == "samples: A | B" and len(lines) == 12
+
+    same = run_cli("diff", "a.json", "a.json").stdout.splitlines()
+    assert same[:2] == ["settings that differ:", "  none"]
+    assert "losses: the same at every one of the 5 steps (within 1e-09)" in same
+
+
+def test_diff_refuses_a_checkpoint_and_sample_refuses_a_run(run_cli, names_file):
+    run_cli("train", "--data", names_file, "--engine", "numpy", "--steps", "2", "--samples", "0",
+            "--save", "model.json", "--save-run", "run.json")
+    refused = run_cli("diff", "run.json", "model.json")
+    assert refused.returncode == 2
+    assert refused.stderr == ("microgpt: error: model.json is not a microgpt run "
+                              "(save one with: python -m microgpt train --save-run FILE)\n")
+    assert "not a microgpt checkpoint" in run_cli("sample", "--load", "run.json").stderr

@@ -64,6 +64,21 @@ def test_embedded_names_are_the_recorded_file():
     assert all(re.fullmatch("[a-z]+", name) for name in names)
 
 
+def test_embedded_words_are_the_recorded_file():
+    path = data.embedded_path(data.EMBEDDED_WORDS)
+    assert data.sha256_of(path) == data.EMBEDDED_WORDS_SHA256
+    words = data.load_words()
+    assert len(words) == 10_000 and len(set(words)) == len(words)
+    assert words[:3] == ["the", "to", "and"]  # most frequent first
+    assert all(re.fullmatch("[a-z]+", word) for word in words)
+
+
+def test_the_fingerprint_of_documents_is_the_sha256_of_their_file():
+    assert data.docs_sha256(data.load_names()) == data.EMBEDDED_NAMES_SHA256
+    assert data.docs_sha256(data.load_words()) == data.EMBEDDED_WORDS_SHA256
+    assert data.docs_sha256(["ab", "c"]) != data.docs_sha256(["c", "ab"]) != data.docs_sha256(["abc"])
+
+
 def test_loading_the_embedded_names_does_not_download(monkeypatch):
     def no_network(*args, **kwargs):
         raise AssertionError("tried to download")

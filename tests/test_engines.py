@@ -9,6 +9,7 @@ What the engines achieve (and these tests hold them to):
 - numpy vs the others: arrays add in another order, so everything agrees to ~1e-15 relative.
 """
 
+import dataclasses
 import itertools
 import random
 import subprocess
@@ -32,7 +33,11 @@ CONFIGS = {
     "wide, eight heads": dict(n_embd=24, n_head=8, block_size=8),
     "one head": dict(n_embd=8, n_head=1),
     "two layers, wide, eight heads": dict(n_layer=2, n_embd=24, n_head=8, block_size=8),
+    # the experiments' switches (notebook 11): every engine must honour them the same way
+    "no attention scale": dict(n_layer=2, n_embd=8, n_head=2, block_size=4, scale_attention=False),
+    "no RMSNorm": dict(n_layer=2, n_embd=8, n_head=2, block_size=4, use_rmsnorm=False),
 }
+SWITCHED = ["no attention scale", "no RMSNorm"]
 SEEDS = (0, 1, 7)
 PAIRS = list(itertools.combinations(ENGINES, 2))
 GRAD_TOL = 1e-13  # of each matrix's largest gradient; measured worst case ~1.6e-15
@@ -85,6 +90,29 @@ def test_losses_and_every_gradient_agree(config_name, seed):
                 assert worst <= GRAD_TOL * scale, (pair, name, worst, scale)
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_without_the_attention_scale_the_model_is_the_default_with_queries_sqrt_head_dim_larger(engine):
+    switched = config_of("no attention scale")
+    default = dataclasses.replace(switched, scale_attention=True)
+    weights = init_weights(default, random.Random(4))
+    bigger_queries = {name: [[w * default.head_dim ** 0.5 for w in row] for row in matrix] if "attn_wq" in name
+                      else matrix for name, matrix in weights.items()}
+    tokens = TOKENIZER.encode_doc(LONG)
+    loss_switched = make_model(switched, weights, engine).loss_and_gradients(tokens)[0]
+    assert abs(loss_switched - make_model(default, bigger_queries, engine).loss_and_gradients(tokens)[0]) < 1e-12
+    assert abs(loss_switched - make_model(default, weights, engine).loss_and_gradients(tokens)[0]) > 1e-6
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_without_rmsnorm_the_loss_changes_and_is_still_finite(engine):
+    switched = config_of("no RMSNorm")
+    default = dataclasses.replace(switched, use_rmsnorm=True)
+    weights = init_weights(default, random.Random(4))
+    tokens = TOKENIZER.encode_doc(LONG)
+    loss_switched = make_model(switched, weights, engine).loss_and_gradients(tokens)[0]
+    assert 0 < loss_switched < 10 and abs(loss_switched - make_model(default, weights, engine).loss_and_gradients(tokens)[0]) > 1e-6
+
+
 def test_a_document_longer_than_the_context_is_cut_at_block_size():
     config = config_of("two layers, narrow, short context")
     tokens = TOKENIZER.encode_doc(LONG)
@@ -93,7 +121,7 @@ def test_a_document_longer_than_the_context_is_cut_at_block_size():
         assert loss_and_gradients(model, tokens) == loss_and_gradients(model, tokens[:config.block_size + 1])
 
 
-@pytest.mark.parametrize("config_name", ["two layers, narrow, short context", "one head"])
+@pytest.mark.parametrize("config_name", ["two layers, narrow, short context", "one head"] + SWITCHED)
 def test_training_gives_the_same_losses_and_weights(config_name):
     config = config_of(config_name)
     histories, weights = {}, {}
@@ -108,7 +136,7 @@ def test_training_gives_the_same_losses_and_weights(config_name):
                 assert all(abs(x - y) <= 1e-12 for x, y in zip(row_a, row_b)), name
 
 
-@pytest.mark.parametrize("config_name", ["seed default", "two layers, narrow, short context", "one head"])
+@pytest.mark.parametrize("config_name", ["seed default", "two layers, narrow, short context", "one head", "no RMSNorm"])
 def test_sampling_feeds_the_same_probabilities_and_draws_the_same_names(config_name):
     config = config_of(config_name)
     model = make_model(config, init_weights(config, random.Random(5)), "fast")
@@ -134,7 +162,7 @@ def probabilities_along(model, tokens, temperature):
     return [model.next_token_probs(token, pos, cache, temperature) for pos, token in enumerate(tokens)]
 
 
-@pytest.mark.parametrize("config_name", ["two layers, narrow, short context", "wide, eight heads"])
+@pytest.mark.parametrize("config_name", ["two layers, narrow, short context", "wide, eight heads", "no attention scale"])
 def test_every_engine_records_the_same_attention_weights_on_the_cache(config_name):
     config = config_of(config_name)
     tokens = TOKENIZER.encode_doc("gloria")[:config.block_size]
@@ -250,18 +278,18 @@ def test_fused_linear_and_embedding_gradients_match_finite_differences():
     assert finite_difference_error(f, wte.rows + wpe.rows, wte.grad + wpe.grad) < 1e-6
 
 
-@pytest.mark.parametrize("n_head, positions", [(1, 1), (2, 3), (4, 5)])
-def test_fused_attention_matches_finite_differences(n_head, positions):
+@pytest.mark.parametrize("n_head, positions, scale", [(1, 1, 8 ** -0.5), (2, 3, 0.5), (4, 5, 1.0)])
+def test_fused_attention_matches_finite_differences(n_head, positions, scale):
     rng = random.Random(n_head)
     q = random_vec(rng, 8)
     keys = [random_vec(rng, 8) for _ in range(positions)]
     values = [random_vec(rng, 8) for _ in range(positions)]
     tape = []
-    out, _ = fast.attention(tape, q, keys, values, n_head)
+    out, _ = fast.attention(tape, q, keys, values, n_head, scale)
     weights = [rng.gauss(0, 1) for _ in range(8)]
     out.grad = list(weights)
     tape[0]()
-    f = lambda: fast.dot(weights, fast.attention(None, q, keys, values, n_head)[0].data)  # noqa: E731
+    f = lambda: fast.dot(weights, fast.attention(None, q, keys, values, n_head, scale)[0].data)  # noqa: E731
     inputs = [q] + keys + values
     assert finite_difference_error(f, [v.data for v in inputs], [v.grad for v in inputs]) < 1e-6
 
@@ -277,10 +305,11 @@ def test_fused_cross_entropy_matches_finite_differences(target):
     assert finite_difference_error(f, [logits.data], [logits.grad]) < 1e-6
 
 
+@pytest.mark.parametrize("config_name", ["two layers, narrow, short context"] + SWITCHED)
 @pytest.mark.parametrize("engine", ["fast", "numpy"])
-def test_whole_model_gradients_match_finite_differences(engine):
+def test_whole_model_gradients_match_finite_differences(engine, config_name):
     """Every weight of a two-layer model, through the engine's whole backward pass."""
-    config = config_of("two layers, narrow, short context")
+    config = config_of(config_name)
     model = make_model(config, init_weights(config, random.Random(8)), engine)
     tokens = TOKENIZER.encode_doc("gloria")
     _, grads = loss_and_gradients(model, tokens)

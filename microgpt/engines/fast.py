@@ -105,6 +105,11 @@ def rmsnorm(tape, x, eps=RMSNORM_EPS):
     return out
 
 
+def no_norm(tape, x):
+    """RMSNorm switched off (config.use_rmsnorm): x as it is, nothing to add to the tape."""
+    return x
+
+
 def relu(tape, x):
     """max(0, x), element by element."""
     out = Vec([xi if xi > 0 else 0.0 for xi in x.data])
@@ -126,20 +131,19 @@ def residual(tape, a, b):
     return out
 
 
-def attention(tape, q, keys, values, n_head):
+def attention(tape, q, keys, values, n_head, scale):
     """Causal self-attention of the newest position over the cached ones, all heads at once.
 
-    Per head: weights = softmax(q . k / sqrt(head_dim)) over the positions, output = sum of weight * value.
-    Returns the output and the weights of every head.
+    Per head: weights = softmax(q . k * scale) over the positions, output = sum of weight * value.
+    `scale` is the seed's 1 / sqrt(head_dim) (config.attention_scale). Returns the output and every head's weights.
     """
     keys, values = keys[:], values[:]  # the cache grows later; backward needs the positions seen now
     width = len(q.data)
     hd = width // n_head
-    inv_sqrt = (hd ** 0.5) ** -1  # the seed divides by hd ** 0.5, i.e. multiplies by its power -1
     heads, out = [], []
     for s in range(0, width, hd):
         q_h = q.data[s:s + hd]
-        weights = softmax([dot(q_h, k.data[s:s + hd]) * inv_sqrt for k in keys])
+        weights = softmax([dot(q_h, k.data[s:s + hd]) * scale for k in keys])
         acc = [0.0] * hd
         for weight, v in zip(weights, values):
             acc = [a + weight * vj for a, vj in zip(acc, v.data[s:s + hd])]
@@ -155,7 +159,7 @@ def attention(tape, q, keys, values, n_head):
                 for weight, v in zip(weights, values):
                     v.grad[s:e] = [g + weight * d for g, d in zip(v.grad[s:e], d_out)]
                 mean = dot(weights, d_weights)  # softmax backward: w * (dw - sum(w * dw))
-                d_logits = [w * (dw - mean) * inv_sqrt for w, dw in zip(weights, d_weights)]
+                d_logits = [w * (dw - mean) * scale for w, dw in zip(weights, d_weights)]
                 d_q = [0.0] * hd
                 for d, k in zip(d_logits, keys):
                     d_q = [a + d * kj for a, kj in zip(d_q, k.data[s:e])]
@@ -199,17 +203,18 @@ class FastGPT(Engine):
         cfg, w = self.config, self.matrices
         check_token(cfg, token_id)
         check_position(cfg, pos_id, len(cache))
-        x = rmsnorm(tape, embed(tape, w["wte"], token_id, w["wpe"], pos_id))
+        norm = rmsnorm if cfg.use_rmsnorm else no_norm
+        x = norm(tape, embed(tape, w["wte"], token_id, w["wpe"], pos_id))
         for li in range(cfg.n_layer):
             layer = f"layer{li}."
-            xn = rmsnorm(tape, x)
+            xn = norm(tape, x)
             q = linear(tape, xn, w[layer + "attn_wq"])
             cache.keys[li].append(linear(tape, xn, w[layer + "attn_wk"]))
             cache.values[li].append(linear(tape, xn, w[layer + "attn_wv"]))
-            heads, weights = attention(tape, q, cache.keys[li], cache.values[li], cfg.n_head)
+            heads, weights = attention(tape, q, cache.keys[li], cache.values[li], cfg.n_head, cfg.attention_scale)
             cache.record_attention(li, weights)
             x = residual(tape, linear(tape, heads, w[layer + "attn_wo"]), x)
-            hidden = relu(tape, linear(tape, rmsnorm(tape, x), w[layer + "mlp_fc1"]))
+            hidden = relu(tape, linear(tape, norm(tape, x), w[layer + "mlp_fc1"]))
             x = residual(tape, linear(tape, hidden, w[layer + "mlp_fc2"]), x)
         return linear(tape, x, w["lm_head"])
 

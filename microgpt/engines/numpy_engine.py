@@ -28,6 +28,15 @@ def rmsnorm_backward(dy, x, scale):
     return scale * dy - x * (scale ** 3 * (dy * x).mean(axis=-1, keepdims=True))
 
 
+def no_norm(x):
+    """RMSNorm switched off (config.use_rmsnorm): x as it is, with no scale to remember."""
+    return x, None
+
+
+def no_norm_backward(dy, x, scale):
+    return dy
+
+
 def softmax(logits):
     """Softmax along the last axis (the seed's: exp(l - max), then times the total ** -1)."""
     exps = np.exp(logits - logits.max(axis=-1, keepdims=True))
@@ -72,26 +81,27 @@ class NumpyGPT(Engine):
         """
         cfg, w = self.config, self.w
         n, hd = len(tokens), cfg.head_dim
+        norm = rmsnorm if cfg.use_rmsnorm else no_norm
         x0 = w["wte"][tokens] + w["wpe"][start:start + n]
-        x, scale0 = rmsnorm(x0)
+        x, scale0 = norm(x0)
         # position start+i may attend to cached positions 0..start+i: -inf hides the later ones
         mask = np.triu(np.full((n, start + n), -np.inf), k=start + 1)
         for li in range(cfg.n_layer):
             layer = f"layer{li}."
             x_in = x
-            xn, scale1 = rmsnorm(x_in)
+            xn, scale1 = norm(x_in)
             q, k, v = (xn @ w[layer + name].T for name in ("attn_wq", "attn_wk", "attn_wv"))
             cache.keys[li].extend(k)
             cache.values[li].extend(v)
             qh = q.reshape(n, cfg.n_head, hd).transpose(1, 0, 2)  # (head, position, head_dim)
             kh = np.array(cache.keys[li]).reshape(-1, cfg.n_head, hd).transpose(1, 0, 2)
             vh = np.array(cache.values[li]).reshape(-1, cfg.n_head, hd).transpose(1, 0, 2)
-            att = softmax(qh @ kh.transpose(0, 2, 1) * (hd ** 0.5) ** -1 + mask)
+            att = softmax(qh @ kh.transpose(0, 2, 1) * cfg.attention_scale + mask)
             for i, rows in enumerate(att.transpose(1, 0, 2).tolist()):  # per position: its row of each head
                 cache.record_attention(li, [row[:start + i + 1] for row in rows])
             heads = (att @ vh).transpose(1, 0, 2).reshape(n, cfg.n_embd)
             x_mid = heads @ w[layer + "attn_wo"].T + x_in
-            xn2, scale2 = rmsnorm(x_mid)
+            xn2, scale2 = norm(x_mid)
             hidden = xn2 @ w[layer + "mlp_fc1"].T
             relu = np.maximum(hidden, 0.0)
             x = relu @ w[layer + "mlp_fc2"].T + x_mid
@@ -122,6 +132,7 @@ class NumpyGPT(Engine):
     def loss_and_gradients(self, tokens):
         """The loss of `tokens` and d(loss)/d(every weight), as {name: array} (views of self.grad, rows of floats)."""
         cfg, w, g = self.config, self.w, self.g
+        norm_backward = rmsnorm_backward if cfg.use_rmsnorm else no_norm_backward
         inputs, targets = self._document(tokens)
         n, hd = len(inputs), cfg.head_dim
         saved = []
@@ -140,14 +151,14 @@ class NumpyGPT(Engine):
             np.matmul(dx.T, s["relu"], out=g[layer + "mlp_fc2"])
             d_hidden = (dx @ w[layer + "mlp_fc2"]) * (s["hidden"] > 0)
             np.matmul(d_hidden.T, s["xn2"], out=g[layer + "mlp_fc1"])
-            dx = dx + rmsnorm_backward(d_hidden @ w[layer + "mlp_fc1"], s["x_mid"], s["scale2"])
+            dx = dx + norm_backward(d_hidden @ w[layer + "mlp_fc1"], s["x_mid"], s["scale2"])
             # attention block: x_mid = heads @ wo.T + x_in
             np.matmul(dx.T, s["heads"], out=g[layer + "attn_wo"])
             d_heads = (dx @ w[layer + "attn_wo"]).reshape(n, cfg.n_head, hd).transpose(1, 0, 2)
             att = s["att"]
             d_att = d_heads @ s["vh"].transpose(0, 2, 1)
             d_vh = att.transpose(0, 2, 1) @ d_heads
-            d_scores = att * (d_att - (d_att * att).sum(axis=-1, keepdims=True)) * (hd ** 0.5) ** -1
+            d_scores = att * (d_att - (d_att * att).sum(axis=-1, keepdims=True)) * cfg.attention_scale
             d_qh = d_scores @ s["kh"]
             d_kh = d_scores.transpose(0, 2, 1) @ s["qh"]
             d_xn = 0
@@ -155,8 +166,8 @@ class NumpyGPT(Engine):
                 d = d.transpose(1, 0, 2).reshape(n, cfg.n_embd)
                 np.matmul(d.T, s["xn"], out=g[layer + name])
                 d_xn = d_xn + d @ w[layer + name]
-            dx = dx + rmsnorm_backward(d_xn, s["x_in"], s["scale1"])
-        dx0 = rmsnorm_backward(dx, top["x0"], top["scale0"])
+            dx = dx + norm_backward(d_xn, s["x_in"], s["scale1"])
+        dx0 = norm_backward(dx, top["x0"], top["scale0"])
         g["wpe"][:] = 0
         g["wpe"][:n] = dx0
         g["wte"][:] = 0
