@@ -177,7 +177,7 @@ class NumpyGPT(Engine):
     def train_step(self, tokens, optimizer):
         """One step of Adam on one document; returns its loss before the update."""
         loss, _ = self.loss_and_gradients(tokens)
-        # Adam's one formula works on arrays as on floats: hand it arrays, and its moments become arrays
+        # Adam's one formula works on arrays as on floats: hand it arrays (moments too), and it updates them in place
         optimizer.m, optimizer.v = np.asarray(optimizer.m, dtype=np.float64), np.asarray(optimizer.v, dtype=np.float64)
-        self.data[:] = optimizer.update(self.data, self.grad)
+        optimizer.update(self.data, self.grad)
         return loss
