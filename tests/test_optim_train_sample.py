@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from microgpt import (GPT, Adam, GPTConfig, Run, Tokenizer, Value, init_weights, make_model, pick_token, sample,
+from microgpt import (GPT, Adam, GPTConfig, Run, Tokenizer, Value, init_weights, make_model, num_parameters,
+                      pick_token, sample,
                       sample_steps, samples, train)
 
 
@@ -262,3 +263,17 @@ def test_a_run_with_a_new_optimizer_still_trains_once(tiny_docs):
     run.optimizer = Adam(len(run.optimizer.m), 2)  # a fresh schedule would train the trained weights again
     with pytest.raises(ValueError, match="trained already"):
         run.train()
+
+
+def test_the_numpy_engine_takes_the_weights_an_optimizer_returns():
+    """Adam updates arrays in place; an optimizer of one's own (notebook 08's plain gradient descent) may
+    return new ones instead, and the engine must use them."""
+    class Halve(Adam):
+        def update(self, data, grads):
+            self.t += 1
+            return data * 0.5
+
+    run = Run(["anna", "bob"], 1, engine="numpy")
+    before = run.model.weights()
+    run.model.train_step(run.tokenizer.encode_doc("anna"), Halve(num_parameters(run.config), 1))
+    assert run.model.weights() == {name: [[w * 0.5 for w in row] for row in m] for name, m in before.items()}

@@ -179,5 +179,5 @@ class NumpyGPT(Engine):
         loss, _ = self.loss_and_gradients(tokens)
         # Adam's one formula works on arrays as on floats: hand it arrays (moments too), and it updates them in place
         optimizer.m, optimizer.v = np.asarray(optimizer.m, dtype=np.float64), np.asarray(optimizer.v, dtype=np.float64)
-        optimizer.update(self.data, self.grad)
+        self.data[:] = optimizer.update(self.data, self.grad)  # Adam's is self.data; another may return new ones
         return loss
