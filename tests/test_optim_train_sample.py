@@ -7,8 +7,7 @@ import random
 import pytest
 
 from microgpt import (GPT, Adam, GPTConfig, Run, Tokenizer, Value, init_weights, make_model, num_parameters,
-                      pick_token, sample,
-                      sample_steps, samples, train)
+                      pick_token, sample, sample_steps, samples, train)
 
 
 def adam_by_hand(x, grads, lrs, beta1=0.85, beta2=0.99, eps=1e-8):
