@@ -53,10 +53,12 @@ test: setup
 notebooks: setup
 	$(BIN)/python scripts/execute_notebooks.py
 
-# Figures only, never pass/fail: engine speed beside the seed's, and widget latency in a real JupyterLab.
+# Figures only, never pass/fail: engine speed beside the seed's, widget latency in a real JupyterLab, and
+# an 8-run experiment grid and a bigger model on the numpy engine.
 benchmark: setup
 	$(BIN)/python -m benchmarks.engines
 	$(BIN)/python -m benchmarks.widgets
+	$(BIN)/python -m benchmarks.experiments
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache

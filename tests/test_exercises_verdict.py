@@ -19,11 +19,13 @@ ANSWER_IS_A_FUNCTION = ["check_novel_names", "check_build_vocab", "check_encode_
                         "check_attention_weights", "check_unscaled", "check_head_output",
                         "check_adam_step", "check_uncorrected_ratio",
                         "check_position_loss", "check_lm_head_gradient",
-                        "check_greedy"]
+                        "check_greedy",
+                        "check_fused", "check_linear_backward", "check_node_estimate"]
 ANSWER_IS_A_VALUE = ["check_hot_names", "check_novel_count", "check_highest_loss", "check_tempered_names",
                      "check_hand_gradients", "check_nearest_consonant", "check_explorer_answer",
                      "check_ten_times", "check_initial_loss",
-                     "check_hand_draw", "check_memorised"]
+                     "check_hand_draw", "check_memorised",
+                     "check_my_experiment", "check_first_step", "check_luck"]
 
 
 def test_a_verdict_is_truthy_when_right_and_one_line():

@@ -15,4 +15,6 @@ Hints point at the mistake, never at the answer; solutions live in notebooks/sol
 - loss:       07, the loss of one position, where an untrained model's loss starts, one gradient of lm_head
 - training:   08, one Adam step by hand, a learning rate 10 times larger, what the bias correction changes
 - sampling:   09, one letter drawn by hand, a greedy decoder, names memorised or new
+- efficiency: 10, an operation fused into one node, the numpy backward of a linear layer with a bias, the node count
+- experiments: 11, the diff of an experiment of your own, the first step two runs part at, luck or a real difference
 """

@@ -20,6 +20,11 @@ browser, and shown by notebook cells that nbval compares), and at most a thin wi
   `attention_table`, `attention_explorer` (widget; notebook 06).
 - `sampling`: `sampling_walk` (one name drawn step by step, as data), `sampling_html`, `sampling_table`,
   `sampling_explorer` (widget), `plot_temperatures`, `plot_tradeoff` (notebook 09).
+- `efficiency`: `count_by_operation` and `plot_node_counts` (a step's Values by operation), `step_profile`,
+  `profile_table`, `plot_profile`, `top_functions` (a profiled step), `count_tape` (the fast engine's nodes),
+  `speed_table`, `plot_speeds`, `plot_engine_losses` (the engines side by side; notebook 10).
+- `experiments`: `results_table`, `samples_table`, `plot_experiment` (runs compared with the default),
+  `diff_html` (a run diff), `plan_experiment` and `ExperimentLab` (widget; notebook 11).
 
 Unlike the core of the package, these modules import third-party libraries (the `notebooks` extra).
 """

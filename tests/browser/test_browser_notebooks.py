@@ -488,3 +488,127 @@ def test_09_sampling(run_notebook):
     seed.fill("7")
     expect(view).to_contain_text("seed 7, temperature 3, no prefix")
     assert notebook.problems() == []
+
+
+def test_10_efficiency(run_notebook):
+    notebook = run_notebook("10_efficiency.ipynb")
+    outputs = notebook.locator(".jp-OutputArea-output")
+    for printed in ("in all  43,091", "Value() was called 39,703 times",
+                    "the same data and the same 32 gradients, to the last digit; Values made: 33 by sum(), 1 by dot",
+                    "8,051 Values in the graph instead of 43,091", "80 nodes on the tape for the 5 positions of emet",
+                    "finish_gradient: the same 1,024 gradients as dW += outer(dy, x)",
+                    "every row as the cache recorded it", "the seed's 8 losses, on every engine"):
+        expect(outputs.filter(has_text=printed)).to_have_count(1)
+    for text in ("39,703 Values made:", "times faster than scalar"):  # masked from nbval, but shown
+        expect(outputs.filter(has_text=text)).to_have_count(1)
+    for code in ("plot_node_counts(", "plot_profile(", "plot_engine_losses(", "plot_speeds("):
+        image = notebook.locator(".jp-CodeCell").filter(has_text=code).locator(".jp-OutputArea-output img")
+        expect(image).to_have_count(1)
+        assert image.evaluate("img => img.complete && img.naturalWidth > 300 && img.naturalHeight > 100")
+    sources = notebook.locator(".jp-CodeCell").filter(has_text="show_source(fast.").locator(".jp-OutputArea-output pre")
+    expect(sources).to_have_count(4)
+    for source in sources.all():  # the package's code, printed: each line fits without wrapping
+        source.scroll_into_view_if_needed()
+        assert source.evaluate("""pre => { const wrap = pre.style.whiteSpace; pre.style.whiteSpace = "pre";
+                                           const fits = pre.scrollWidth <= pre.clientWidth;
+                                           pre.style.whiteSpace = wrap; return fits; }"""), source.inner_text()[:80]
+    speeds = notebook.locator(".jp-CodeCell").filter(has_text="plot_speeds(")
+    notebook.screenshot("10_efficiency-speeds", speeds)
+    expect(outputs.filter(has_text="❌ Not yet. Hint:")).to_have_count(3)  # the exercises, still to do
+
+
+def test_11_experiments(run_notebook):
+    from microgpt import load_words, run_experiment  # only this test needs them
+
+    notebook = run_notebook("11_experiments.ipynb")
+    names = load_names()
+    outputs = notebook.locator(".jp-OutputArea-output")
+    assert len(notebook.cells_with_output("image/png")) == 6  # heads, switches, rates, shuffle, bigger, steps
+    expect(outputs.filter(has_text="all 1000 losses are the seed's")).to_have_count(1)
+    expect(outputs.filter(has_text="microgpt: error: model.json is not a microgpt run")).to_have_count(1)
+    expect(outputs.filter(has_text="❌ Not yet. Hint:")).to_have_count(3)  # the exercises, still to do
+
+    lab = notebook.locator(".microgpt-experiment-lab")
+    lab.scroll_into_view_if_needed()
+    status = lab.locator("div.microgpt-experiment-status[data-state]")
+    diff = lab.locator(".microgpt-diff")
+    expect(status).to_have_attribute("data-state", "done")  # its preset, the learning rate at 0.03, has run
+    expect(diff.locator(".microgpt-diff-setting")).to_have_attribute("data-setting", "learning_rate")
+    expect(diff.locator(".microgpt-diff-first")).to_have_attribute("data-step", "2")
+    printed = notebook.locator(".jp-CodeCell").filter(has_text="print(lab.report())")
+    final = printed.locator(".jp-OutputArea-output").inner_text().split("final loss (mean of the last 100 steps): ")[1]
+    expect(diff.locator(".microgpt-diff-final")).to_contain_text(final.split()[2])  # the widget shows the cell's run
+    expect(lab.locator("img.microgpt-experiment-plot")).to_be_visible()
+    rate = lab.locator(".microgpt-experiment-rate")
+    expect(rate).to_have_text("0.03")  # shown beside the slider, whose own readout (typed into, ignored) is hidden
+    assert notebook.oversized_outputs() == []  # the controls, the picture and the diff on one screen
+    notebook.screenshot("11_experiments-lab", lab)
+
+    plan = lab.locator("div.microgpt-experiment-plan[data-runnable]")
+    selects = {name: lab.locator("select").nth(i) for i, name in enumerate(("data", "n_layer", "n_embd", "n_head"))}
+    sliders = {name: lab.locator(".widget-slider").filter(has=notebook.page.get_by_text(label, exact=True))
+               for name, label in (("block_size", "block_size"), ("num_steps", "steps"),
+                                   ("learning_rate", "learning rate"))}
+    run = lab.locator("button", has_text="run")
+    expect(sliders["learning_rate"].locator(".widget-readout")).to_be_hidden()  # no box to type a rate into
+
+    def press(slider, key):
+        slider.locator(".noUi-handle").focus()
+        notebook.page.keyboard.press(key)
+
+    press(sliders["learning_rate"], "ArrowLeft")  # back to the seed's 0.01: now only the heads will differ
+    selects["n_head"].select_option("1")
+    expect(plan).to_have_attribute("data-runnable", "true")
+    expect(status).to_have_attribute("data-state", "idle")
+    expect(status).to_contain_text("still the last run's")
+    expect(status).to_contain_text("1000 steps in")  # the finished run's message stays, before the note
+    expect(rate).to_have_text("0.01")
+    run.click()
+    expect(status).to_have_attribute("data-state", "done")
+    expect(diff.locator(".microgpt-diff-setting")).to_have_attribute("data-setting", "n_head")
+    expect(diff.locator(".microgpt-diff-first")).to_have_attribute("data-step", "1")
+    one_head = run_experiment(names, engine="numpy", n_head=1)
+    expect(diff.locator(".microgpt-diff-final")).to_contain_text(f"{one_head.final_loss:.4f}")
+    expect(lab.locator(".microgpt-diff-sample")).to_have_count(10)  # the first ten names of each run
+    expect(lab.locator(".microgpt-diff-sample").nth(1)).to_contain_text(one_head.samples[1])
+
+    selects["n_head"].select_option("16")  # the ends of each control: a message each, never a traceback
+    expect(plan).to_contain_text("16 heads, each 1 number wide")
+    selects["n_embd"].select_option("8")
+    expect(plan.locator(".microgpt-experiment-error")).to_contain_text("cannot be split into 16 heads")
+    expect(plan).to_have_attribute("data-runnable", "false")
+    expect(run).to_be_disabled()
+    selects["n_embd"].select_option("16")
+    selects["n_head"].select_option("4")
+    press(sliders["block_size"], "Home")
+    expect(plan).to_contain_text("Block size 1: the model reads only BOS")
+    press(sliders["block_size"], "End")
+    expect(plan).not_to_contain_text("Block size")
+    press(sliders["num_steps"], "Home")
+    expect(plan).to_contain_text("100 steps: the model has barely begun")
+    seed = lab.locator(".widget-text input")
+    seed.fill("4.2")
+    expect(plan.locator(".microgpt-experiment-error")).to_contain_text("The random seed must be a whole number")
+    expect(run).to_be_disabled()
+    seed.fill("42")
+    selects["data"].select_option("words")
+    longest = max(map(len, load_words()))
+    assert longest >= 16  # so block size 16 cuts some words
+    expect(plan).to_contain_text("Other data")
+    expect(plan).to_contain_text("Documents of 16 letters or more are cut")
+    selects["data"].select_option("names")
+    press(sliders["learning_rate"], "End")
+    expect(plan).to_contain_text("Learning rate 0.3")
+    press(sliders["num_steps"], "End")  # 5000 steps: at 0.3 the seed's model diverges within the first 100
+    run.click()
+    expect(status).to_have_attribute("data-state", "stopped")
+    expect(status).to_contain_text("training has diverged")
+    expect(lab.locator(".microgpt-experiment-plot")).to_be_hidden()
+    expect(diff).to_have_count(0)
+    expect(lab.locator(".microgpt-diff-sample")).to_have_count(0)
+    assert notebook.oversized_outputs() == []
+    notebook.screenshot("11_experiments-lab-diverged", lab)
+    printed.locator(".jp-InputArea-editor").click()  # run the report cell again: no record, and it says so
+    notebook.page.keyboard.press("Shift+Enter")
+    expect(printed.locator(".jp-OutputArea-output")).to_contain_text("No record to compare. The run stopped at step")
+    assert notebook.problems() == []
