@@ -1,9 +1,10 @@
 # make lab   : the notebooks' environment (.venv with the `notebooks` extra, Graphviz when it can be
 #              installed), then JupyterLab on notebooks/
 # make check : the package's tests without notebooks, browser or slow training runs: the edit loop
-# make test  : all of make lab's environment, plus the `test` extra and a Chromium, then every test
-#              (package, notebooks with nbval, browser)
+# make test  : all of make lab's environment, plus the `test` and `classroom` extras and a Chromium, then
+#              every test (package, notebooks with nbval, browser, nbgrader's round trip)
 # make setup : make test's environment, without running the tests
+# make assignments : every notebook's exercises as an nbgrader assignment, in build/classroom
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,7 @@ LAB_STAMP := $(VENV)/.lab-installed
 TEST_STAMP := $(VENV)/.test-installed
 SYSTEM_DEPS := PYTHON=$(PYTHON) bash scripts/install_system_deps.sh
 
-.PHONY: lab check test setup lab-system-deps test-system-deps notebooks benchmark clean
+.PHONY: lab check test setup lab-system-deps test-system-deps notebooks assignments benchmark clean
 .NOTPARALLEL:  # apt-get and pip, one at a time
 
 # What pip cannot install (checked on every run; installed with apt-get when missing, if possible).
@@ -33,7 +34,7 @@ $(LAB_STAMP): pyproject.toml $(LAB_SETTINGS) | lab-system-deps
 	touch $@
 
 $(TEST_STAMP): $(LAB_STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[notebooks,test]"
+	$(BIN)/python -m pip install --quiet -e ".[notebooks,test,classroom]"
 	touch $@
 
 setup: test-system-deps $(TEST_STAMP)
@@ -52,6 +53,10 @@ test: setup
 # Re-execute every notebook in place in a fresh kernel, then normalise it for committing.
 notebooks: setup
 	$(BIN)/python scripts/execute_notebooks.py
+
+# The course folder a teacher hands to nbgrader (see the README's Classroom section).
+assignments: $(TEST_STAMP)
+	$(BIN)/python scripts/make_assignments.py build/classroom
 
 # Figures only, never pass/fail: engine speed beside the seed's, widget latency in a real JupyterLab, and
 # an 8-run experiment grid and a bigger model on the numpy engine.

@@ -1,7 +1,7 @@
-"""The project around the package: the two install routes agree, `make lab`, `make check` and
-`make test` install what each needs (Chromium only for `make test`), CI runs the tests, the project's
-JupyterLab shows no news pop-up, and nothing of the seed (its code, its names.txt) is copied into the
-repository."""
+"""The project around the package: `make lab`, `make check` and `make test` install what each needs
+(Chromium only for `make test`), CI runs the tests, the project's JupyterLab shows no news pop-up, and
+nothing of the seed (its code, its names.txt) is copied into the repository. (The install routes agree:
+test_environment_files.py.)"""
 
 import hashlib
 import json
@@ -11,7 +11,6 @@ import runpy
 import shutil
 import subprocess
 import sys
-import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -22,45 +21,6 @@ from microgpt import data
 
 ROOT = seed_runner.ROOT
 SEED_SHA256 = "e3a4282f354b721c60a1bb711e86ad1bf86b380b18397baeb424d3f62d472da9"  # shared/seed/microgpt.py
-
-# pip name -> conda-forge name, where they differ
-CONDA_NAME = {"graphviz": "python-graphviz"}
-# in environment.yml but not a pip dependency: the interpreter, pip itself, and Graphviz's `dot` binary
-CONDA_ONLY = {"python", "pip", "graphviz"}
-
-
-def split_requirement(text):
-    name, spec = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*(.*?)\s*", text).groups()
-    return name.lower(), spec.replace(" ", "")
-
-
-def pip_dependencies():
-    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
-    return dict(split_requirement(r) for r in extras["notebooks"] + extras["test"])
-
-
-def conda_dependencies():
-    """The top-level entries of environment.yml's `dependencies:` list (not the nested `pip:` list)."""
-    deps, inside = {}, False
-    for line in (ROOT / "environment.yml").read_text().splitlines():
-        if re.match(r"^\S", line):
-            inside = line.startswith("dependencies:")
-        elif inside and (m := re.match(r"^  - ([^:#]+?)\s*(#.*)?$", line)):
-            name, spec = split_requirement(m.group(1))
-            deps[name] = spec
-    return deps
-
-
-def test_pyproject_extras_and_environment_yml_name_the_same_dependencies():
-    pip, conda = pip_dependencies(), conda_dependencies()
-    assert "jupyterlab" in pip and "pytest" in pip  # the parsing found the lists
-    assert {CONDA_NAME.get(name, name): spec for name, spec in pip.items()} == \
-        {name: spec for name, spec in conda.items() if name not in CONDA_ONLY}
-    assert CONDA_ONLY <= set(conda)
-
-
-def test_environment_yml_installs_the_package_itself():
-    assert re.search(r"^\s+- pip:\n\s+- -e \.$", (ROOT / "environment.yml").read_text(), re.MULTILINE)
 
 
 def test_ci_runs_make_test():
@@ -80,8 +40,9 @@ def test_the_test_script_runs_every_test_in_two_parts_and_fails_if_either_fails(
     result = subprocess.run(["bash", str(ROOT / "scripts" / "run_tests.sh"), str(fake)], cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == code
-    assert "ran -m pytest --ignore=tests/browser" in result.stdout  # the two runs together: every test
-    assert "ran -m pytest tests/browser -p no:cacheprovider" in result.stdout  # its log, printed at the end
+    # the two runs together: every test
+    assert "ran -m pytest --ignore=tests/browser --ignore=tests/test_classroom.py" in result.stdout
+    assert "ran -m pytest tests/browser tests/test_classroom.py -p no:cacheprovider" in result.stdout  # its log
 
 
 def make_commands(target):
@@ -96,16 +57,16 @@ def make_commands(target):
 def test_make_lab_installs_only_what_the_notebooks_need():
     lab = make_commands("lab")
     assert "install_system_deps.sh lab" in lab and "install_system_deps.sh test" not in lab  # no Chromium
-    assert '-e ".[notebooks]"' in lab and "test]" not in lab
+    assert '-e ".[notebooks]"' in lab and "test]" not in lab and "classroom" not in lab
     assert "scripts/install_lab_settings.py" in lab
     assert lab.strip().splitlines()[-1].startswith(".venv/bin/jupyter lab notebooks/")
 
 
-def test_make_test_installs_what_make_lab_does_plus_the_test_extra_and_chromium():
+def test_make_test_installs_what_make_lab_does_plus_the_test_and_classroom_extras_and_chromium():
     test = make_commands("test")
     assert "install_system_deps.sh test" in test
     assert '-e ".[notebooks]"' in test and "scripts/install_lab_settings.py" in test
-    assert '-e ".[notebooks,test]"' in test
+    assert '-e ".[notebooks,test,classroom]"' in test
     assert test.strip().splitlines()[-1] == "bash scripts/run_tests.sh .venv/bin/python"
 
 
@@ -114,6 +75,12 @@ def test_make_check_runs_the_package_tests_without_notebooks_browser_or_slow_run
     assert "install_system_deps.sh test" not in check  # no Chromium needed
     last = check.strip().splitlines()[-1]
     assert last == '.venv/bin/python -m pytest tests --ignore=tests/browser -m "not slow"'
+
+
+def test_make_assignments_writes_the_course_folder_into_build():
+    assignments = make_commands("assignments")
+    assert '-e ".[notebooks,test,classroom]"' in assignments
+    assert assignments.strip().splitlines()[-1] == ".venv/bin/python scripts/make_assignments.py build/classroom"
 
 
 # The Chromium lookup (scripts/find_chromium.py), shared by the browser tests and make test's install step.
@@ -188,7 +155,8 @@ def test_the_lab_settings_override_turns_the_news_check_off():
     from jupyterlab.commands import get_app_dir
     schema = json.loads((Path(get_app_dir()) / "schemas" / "@jupyterlab" / "apputils-extension" /
                          "notification.json").read_text())
-    assert {"const": "false", "title": "Never"} in schema["properties"]["fetchNews"]["oneOf"]
+    fetch_news = schema["properties"]["fetchNews"]  # its values: titled (oneOf) or, in JupyterLab 4.2.0, an enum
+    assert {"const": "false", "title": "Never"} in fetch_news.get("oneOf", []) or "false" in fetch_news.get("enum", [])
 
 
 def test_the_lab_settings_override_is_installed_in_this_environment():
