@@ -2,6 +2,7 @@
 exactly one line on stderr with exit code 2. Run in-process (conftest's run_cli), but for one test that
 runs `python -m microgpt` as a user would."""
 
+import gc
 import random
 import re
 import subprocess
@@ -9,6 +10,7 @@ import sys
 
 import pytest
 
+import microgpt.cli
 from microgpt import GPTConfig, load_checkpoint, make_model, num_parameters, samples, shipped_checkpoint_path
 
 from . import seed_runner
@@ -188,3 +190,21 @@ def test_diff_refuses_a_checkpoint_and_sample_refuses_a_run(run_cli, names_file)
     assert refused.stderr == ("microgpt: error: model.json is not a microgpt run "
                               "(save one with: python -m microgpt train --save-run FILE)\n")
     assert "not a microgpt checkpoint" in run_cli("sample", "--load", "run.json").stderr
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_train_pauses_the_garbage_collector_while_it_trains_and_restores_it(run_cli, names_file, monkeypatch,
+                                                                             collecting):
+    seen = []
+    steps = microgpt.cli.Run.train
+    monkeypatch.setattr(microgpt.cli.Run, "train", lambda run, on_step: seen.append(gc.isenabled()) or
+                        steps(run, on_step))
+    (gc.enable if collecting else gc.disable)()
+    try:
+        assert run_cli("train", "--data", names_file, "--steps", 2, "--samples", 1).returncode == 0
+        assert gc.isenabled() == collecting
+        assert run_cli("train", "--data", names_file, "--steps", "x").returncode == 2
+        assert gc.isenabled() == collecting
+    finally:
+        gc.enable()
+    assert seen == [False]
