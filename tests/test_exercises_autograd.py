@@ -57,3 +57,23 @@ def test_tanh_on_plain_numbers_or_with_the_wrong_formula():
     assert "Value operations" in hint(check_tanh, lambda v: math.tanh(v.data))
     assert "gradient is not" in hint(check_tanh, lambda v: Value(math.tanh(v.data)))
     assert "forward value" in hint(check_tanh, half_tanh)
+
+
+def test_tanh_that_mixes_the_notebook_s_own_value_class_with_microgpt_s_is_told_so():
+    """In notebook 03 `Value` is the class the notebook built; the checker passes microgpt's Value."""
+    namespace = {}
+    exec("class Value:\n"  # a stand-in for the notebook's class: it only knows plain numbers
+         "    def __init__(self, data):\n"
+         "        self.data = data\n"
+         "def raises(v):\n"
+         "    return (Value(2.0) * v).exp()\n"
+         "def returns_its_own(v):\n"
+         "    return Value(0.5)\n"
+         "def right(v):\n"
+         "    e = (2 * v).exp()\n"
+         "    return (e - 1) / (e + 1)\n", namespace)
+    assert "raised TypeError" in hint(check_tanh, namespace["raises"])
+    assert "does not mix with microgpt's Value" in hint(check_tanh, namespace["raises"])
+    assert hint(check_tanh, namespace["returns_its_own"]).startswith("in your notebook, `Value` is the class")
+    assert accepted(check_tanh, namespace["right"])
+    assert "does not mix" not in hint(check_tanh, lambda v: (Value(2.0) * v).exp() * "x")
