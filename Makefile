@@ -5,6 +5,7 @@
 #              every test (package, notebooks with nbval, browser, nbgrader's round trip)
 # make setup : make test's environment, without running the tests
 # make assignments : every notebook's exercises as an nbgrader assignment, in build/classroom
+# make pictures : the README's pictures, rendered from the package into docs/images (dot, Chromium)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,7 +13,7 @@ LAB_STAMP := $(VENV)/.lab-installed
 TEST_STAMP := $(VENV)/.test-installed
 SYSTEM_DEPS := PYTHON=$(PYTHON) bash scripts/install_system_deps.sh
 
-.PHONY: lab check test setup lab-system-deps test-system-deps notebooks assignments benchmark clean
+.PHONY: lab check test setup lab-system-deps test-system-deps notebooks assignments pictures benchmark clean
 .NOTPARALLEL:  # apt-get and pip, one at a time
 
 # What pip cannot install (checked on every run; installed with apt-get when missing, if possible).
@@ -57,6 +58,10 @@ notebooks: setup
 # The course folder a teacher hands to nbgrader (see the README's Classroom section).
 assignments: $(TEST_STAMP)
 	$(BIN)/python scripts/make_assignments.py build/classroom
+
+# The README's pictures: the package's views of the shipped checkpoint, via dot, matplotlib and Chromium.
+pictures: setup
+	$(BIN)/python scripts/render_readme_pictures.py
 
 # Figures only, never pass/fail: engine speed beside the seed's, widget latency in a real JupyterLab, and
 # an 8-run experiment grid and a bigger model on the numpy engine.
