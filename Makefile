@@ -4,6 +4,8 @@
 # make test  : all of make lab's environment, plus the `test` and `classroom` extras and a Chromium, then
 #              every test (package, notebooks with nbval, browser, nbgrader's round trip)
 # make setup : make test's environment, without running the tests
+# make teach : make lab's JupyterLab with the `classroom` extra too: RISE for slides, nbgrader's formgrader
+# make slides : every lesson as a reveal.js slide deck that opens offline, in build/slides
 # make assignments : every notebook's exercises as an nbgrader assignment, in build/classroom
 # make pictures : the README's pictures, rendered from the package into docs/images (dot, Chromium)
 PYTHON ?= python3
@@ -11,9 +13,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 LAB_STAMP := $(VENV)/.lab-installed
 TEST_STAMP := $(VENV)/.test-installed
+TEACH_STAMP := $(VENV)/.teach-installed
 SYSTEM_DEPS := PYTHON=$(PYTHON) bash scripts/install_system_deps.sh
 
-.PHONY: lab check test setup lab-system-deps test-system-deps notebooks assignments pictures benchmark clean
+.PHONY: lab teach slides check test setup lab-system-deps test-system-deps notebooks assignments pictures benchmark clean
 .NOTPARALLEL:  # apt-get and pip, one at a time
 
 # What pip cannot install (checked on every run; installed with apt-get when missing, if possible).
@@ -34,15 +37,30 @@ $(LAB_STAMP): pyproject.toml $(LAB_SETTINGS) | lab-system-deps
 	$(BIN)/python scripts/install_lab_settings.py
 	touch $@
 
-$(TEST_STAMP): $(LAB_STAMP)
+# The slides' JavaScript libraries (reveal.js, MathJax, ...) are fetched here once, into .venv/slide-libs.
+$(TEST_STAMP): $(LAB_STAMP) scripts/fetch_slide_libs.py
 	$(BIN)/python -m pip install --quiet -e ".[notebooks,test,classroom]"
+	$(BIN)/python scripts/fetch_slide_libs.py
+	touch $@
+
+$(TEACH_STAMP): $(LAB_STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[notebooks,classroom]"
 	touch $@
 
 setup: test-system-deps $(TEST_STAMP)
 
 # As root (a container, a CI machine) JupyterLab needs --allow-root.
+JUPYTER_LAB = $(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(LAB_STAMP)
-	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(JUPYTER_LAB)
+
+teach: $(TEACH_STAMP)
+	$(JUPYTER_LAB)
+
+# Offline decks: fetch the libraries if they are not cached yet, then build (see the README's Classroom section).
+slides: $(LAB_STAMP)
+	$(BIN)/python scripts/fetch_slide_libs.py
+	$(BIN)/python scripts/make_slides.py build/slides
 
 check: $(TEST_STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/browser -m "not slow"

@@ -69,6 +69,8 @@ def test_tanh_that_mixes_the_notebook_s_own_value_class_with_microgpt_s_is_told_
          "    return (Value(2.0) * v).exp()\n"
          "def returns_its_own(v):\n"
          "    return Value(0.5)\n"
+         "def unfinished(v):\n"
+         "    ...\n"
          "def right(v):\n"
          "    e = (2 * v).exp()\n"
          "    return (e - 1) / (e + 1)\n", namespace)
@@ -77,3 +79,5 @@ def test_tanh_that_mixes_the_notebook_s_own_value_class_with_microgpt_s_is_told_
     assert hint(check_tanh, namespace["returns_its_own"]).startswith("in your notebook, `Value` is the class")
     assert accepted(check_tanh, namespace["right"])
     assert "does not mix" not in hint(check_tanh, lambda v: (Value(2.0) * v).exp() * "x")
+    assert hint(check_tanh, namespace["unfinished"]).startswith("your function returns None")
+    assert "does not mix" not in hint(check_tanh, namespace["unfinished"])

@@ -48,8 +48,9 @@ def check_tanh(tanh):
         v = Value(x)
         try:
             out = call(tanh, v)
-        except Hint as hint:
-            raise Hint(f"{hint} ({MIXED_VALUES})" if own_value else str(hint)) from None
+        except Hint as hint:  # an error the two Value classes cause: say so
+            mixed = own_value and str(hint).startswith("your function raised")
+            raise Hint(f"{hint} ({MIXED_VALUES})" if mixed else str(hint)) from None
         if own_value and type(out).__name__ == "Value" and not isinstance(out, Value):
             raise Hint(MIXED_VALUES)
         if not isinstance(out, Value):
