@@ -61,6 +61,7 @@ MEASURE_SLIDES = """async () => {
             overflowing.push({...Reveal.getIndices(slide), height: slide.scrollHeight, wide,
                               starts: slide.textContent.trim().slice(0, 60)});
     }
+    await new Promise(done => MathJax.Hub.Queue(done));  // what it still loads (e.g. its line breaking) loaded
     return {width, height, scale: Reveal.getScale(), slides: slides.length, tallest, overflowing};
 }"""
 
@@ -125,7 +126,7 @@ def title(notebook):
 
 def test_a_deck_opens_from_disk_with_no_network_shows_title_and_formulas_and_advances(page, requests_off_disk, decks):
     failed = []
-    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.on("requestfailed", lambda request: failed.append(f"{request.url}: {request.failure}"))
     open_deck(page, decks / f"{WITH_FORMULAS}.slides.html")
     notebook = lesson(WITH_FORMULAS)
     present = page.locator(".reveal .slides > section.present > section.present")
@@ -150,7 +151,7 @@ def test_a_deck_opens_from_disk_with_no_network_shows_title_and_formulas_and_adv
 
 def test_every_slide_of_every_deck_fits_a_1280x720_projector(page, requests_off_disk, decks):
     failed = []
-    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.on("requestfailed", lambda request: failed.append(f"{request.url}: {request.failure}"))
     paths = sorted(decks.glob("*.slides.html"))
     assert [path.name.split(".")[0] for path in paths] == [path.stem for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))]
     overflowing = {}
