@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import nbformat
 import pytest
@@ -53,13 +54,20 @@ HARD_CASES = {
 
 
 def nbgrader(course, *args):
-    return subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course, env=ENV,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    """`nbgrader ARGS` started in `course`. Its log goes to a file, not a pipe: a pipe nobody reads while waiting
+    for another process fills up and stops the grading half-way, so two gradings would run one after the other."""
+    log = tempfile.TemporaryFile("w+")
+    process = subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course, env=ENV, stdout=log,
+                               stderr=subprocess.STDOUT, text=True)
+    process.log = log
+    return process
 
 
 def finish(process):
-    out, _ = process.communicate(timeout=600)
-    assert process.returncode == 0, out
+    process.wait(timeout=600)
+    process.log.seek(0)
+    assert process.returncode == 0, process.log.read()
+    process.log.close()
 
 
 def submit(course, student, assignment, notebook):
